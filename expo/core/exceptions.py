@@ -1,0 +1,113 @@
+"""Domain errors and the one renderer that turns every API error into the contract's shape.
+
+Every 4xx body is ``{"code": "<snake_case>", "detail": "<text>", "fields": {...}}``;
+``fields`` appears only for validation errors. Services raise ``ExpoError`` subclasses
+and never build responses themselves.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+
+
+class ExpoError(Exception):
+    """A refusal the client can act on: a stable ``code`` and an HTTP status."""
+
+    code = "error"
+    http_status = status.HTTP_400_BAD_REQUEST
+    default_detail = _("The request could not be completed.")
+
+    def __init__(self, detail=None, *, extra=None, fields=None):
+        self.detail = detail or self.default_detail
+        self.extra = extra or {}
+        self.fields = fields
+        super().__init__(str(self.detail))
+
+
+class InvalidInput(ExpoError):
+    code = "invalid"
+    default_detail = _("The request is not valid.")
+
+
+class NotFound(ExpoError):
+    code = "not_found"
+    http_status = status.HTTP_404_NOT_FOUND
+    default_detail = _("Not found.")
+
+
+class Conflict(ExpoError):
+    code = "conflict"
+    http_status = status.HTTP_409_CONFLICT
+
+
+class Busy(ExpoError):
+    """A lock could not be had in time; the client may retry shortly."""
+
+    code = "busy"
+    http_status = status.HTTP_409_CONFLICT
+    default_detail = _("Many people are doing this right now. Please try again in a moment.")
+    retry_after = 1
+
+
+def _error_body(code, detail, fields=None, extra=None):
+    body = {"code": code, "detail": str(detail)}
+    if extra:
+        body.update(extra)
+    if fields is not None:
+        body["fields"] = fields
+    return body
+
+
+_DRF_CODES = {
+    drf_exceptions.NotAuthenticated: "not_authenticated",
+    drf_exceptions.AuthenticationFailed: "authentication_failed",
+    drf_exceptions.PermissionDenied: "permission_denied",
+    drf_exceptions.NotFound: "not_found",
+    drf_exceptions.MethodNotAllowed: "method_not_allowed",
+    drf_exceptions.NotAcceptable: "not_acceptable",
+    drf_exceptions.UnsupportedMediaType: "unsupported_media_type",
+    drf_exceptions.Throttled: "rate_limited",
+    drf_exceptions.ParseError: "parse_error",
+}
+
+
+def api_exception_handler(exc, context):
+    """Render any error as the contract's body and roll back the request's transaction."""
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = drf_exceptions.ValidationError(as_serializer_error(exc))
+
+    headers = {}
+    if isinstance(exc, ExpoError):
+        transaction.set_rollback(True) if transaction.get_connection().in_atomic_block else None
+        if isinstance(exc, Busy):
+            headers["Retry-After"] = str(exc.retry_after)
+        body = _error_body(exc.code, exc.detail, exc.fields, exc.extra)
+        return Response(body, status=exc.http_status, headers=headers)
+
+    if not isinstance(exc, drf_exceptions.APIException):
+        return None  # a real bug: let Django log it and answer 500
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+
+    if isinstance(exc, drf_exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = _error_body("invalid", _("Some fields are not valid."), fields=fields)
+    else:
+        code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)
+        body = _error_body(code or exc.default_code, exc.detail)
+    return Response(body, status=exc.status_code, headers=headers)

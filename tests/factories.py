@@ -1,0 +1,124 @@
+"""Factories shared by every app's tests (factory_boy)."""
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from expo.accounts.models import User
+from expo.accounts.services import user_set_role
+from expo.events.models import Entrance, Exhibition, Expo, Session, Theme, Venue
+from expo.exhibitors.models import Exhibitor, Membership, Stand
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"visitor{n}@example.org")
+    name = factory.Faker("name")
+    language = "en"
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        obj.save()
+        if create:
+            user_set_role(user=obj, role=extracted or "visitor")
+
+
+class ExpoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expo
+        django_get_or_create = ("slug",)
+
+    name = "H22 City Expo"
+    slug = "h22"
+    starts_on = date(2022, 5, 30)
+    ends_on = date(2022, 7, 3)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    expo = factory.SubFactory(ExpoFactory)
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    slug = factory.Sequence(lambda n: f"venue-{n}")
+    address = "Hamntorget 1, Helsingborg"
+
+
+class EntranceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entrance
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Gate {n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name_sv = factory.Sequence(lambda n: f"Tema {n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class ExhibitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exhibition
+
+    expo = factory.SubFactory(ExpoFactory)
+    venue = factory.SubFactory(VenueFactory)
+    slug = factory.Sequence(lambda n: f"exhibition-{n}")
+    title_sv = factory.Sequence(lambda n: f"Utställning {n}")
+    title_en = factory.Sequence(lambda n: f"Exhibition {n}")
+    starts_on = date(2022, 5, 30)
+    ends_on = date(2022, 7, 3)
+
+
+class ExhibitorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exhibitor
+
+    expo = factory.SubFactory(ExpoFactory)
+    name = factory.Sequence(lambda n: f"Exhibitor {n} AB")
+    slug = factory.Sequence(lambda n: f"exhibitor-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory, role="exhibitor")
+    exhibitor = factory.SubFactory(ExhibitorFactory)
+    role = Membership.Role.MEMBER
+
+
+class StandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stand
+
+    exhibitor = factory.SubFactory(ExhibitorFactory)
+    venue = factory.SubFactory(VenueFactory)
+    code = factory.Sequence(lambda n: f"A{n}")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A published session tomorrow, open for booking."""
+
+    class Meta:
+        model = Session
+
+    expo = factory.SubFactory(ExpoFactory)
+    venue = factory.SubFactory(VenueFactory)
+    title_sv = factory.Sequence(lambda n: f"Visning {n}")
+    title_en = factory.Sequence(lambda n: f"Tour {n}")
+    kind = Session.Kind.TOUR
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    capacity = 20
+    max_party_size = 6
+    status = Session.Status.PUBLISHED
