@@ -7,13 +7,13 @@ and never build responses themselves.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.views import set_rollback
 
 
 class ExpoError(Exception):
@@ -88,7 +88,7 @@ def api_exception_handler(exc, context):
 
     headers = {}
     if isinstance(exc, ExpoError):
-        transaction.set_rollback(True) if transaction.get_connection().in_atomic_block else None
+        set_rollback()
         if isinstance(exc, Busy):
             headers["Retry-After"] = str(exc.retry_after)
         body = _error_body(exc.code, exc.detail, exc.fields, exc.extra)
@@ -97,8 +97,7 @@ def api_exception_handler(exc, context):
     if not isinstance(exc, drf_exceptions.APIException):
         return None  # a real bug: let Django log it and answer 500
 
-    if transaction.get_connection().in_atomic_block:
-        transaction.set_rollback(True)
+    set_rollback()
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
     if getattr(exc, "auth_header", None):
