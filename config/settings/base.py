@@ -187,6 +187,8 @@ REST_FRAMEWORK = {
         "booking": env("THROTTLE_BOOKING", default="30/min"),
     },
     "DATETIME_FORMAT": "iso-8601",
+    # Proxies in front of gunicorn: decides which X-Forwarded-For entry is the client.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
@@ -225,3 +227,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Ticket signing -----------------------------------------------------------------
+# Ed25519 keys for ticket codes (expo/bookings/ticket_codes.py has the format).
+# TICKET_SIGNING_KEY: "[key_id:]base64 of the raw 32-byte private key". Or
+# TICKET_SIGNING_KEY_FILE: one "key_id:base64" a line, current first, older keys below so
+# tickets already sent still verify. Neither: a dev key derived from SECRET_KEY.
+# New keys: python manage.py generate_ticket_key [--file PATH].
+TICKET_SIGNING_KEY = env("TICKET_SIGNING_KEY", default="")
+TICKET_SIGNING_KEY_FILE = env("TICKET_SIGNING_KEY_FILE", default="")

@@ -1,16 +1,29 @@
-"""Writes for people and their roles."""
+"""Writes for people, their roles and their API tokens."""
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.authtoken.models import Token
 
 from expo.accounts.models import User
-from expo.core.exceptions import Conflict
+from expo.core.exceptions import Conflict, ExpoError
 from expo.core.permissions import EXPO_STAFF, ROLES
 
 
 class EmailTaken(Conflict):
     code = "email_taken"
-    default_detail = "An account with this e-mail address already exists."
+    default_detail = _("An account with this e-mail address already exists.")
+
+
+class InvalidCredentials(ExpoError):
+    """Wrong e-mail, wrong password or a deactivated account: deliberately one answer,
+    so the endpoint does not tell which addresses have accounts."""
+
+    code = "invalid_credentials"
+    http_status = status.HTTP_400_BAD_REQUEST
+    default_detail = _("Unable to log in with the e-mail address and password given.")
 
 
 @transaction.atomic
@@ -22,21 +35,65 @@ def user_create(
         raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
     if User.objects.filter(email__iexact=email).exists():
         raise EmailTaken()
-    user = User.objects.create_user(
-        email=email, password=password, name=name, language=language, is_staff=role == EXPO_STAFF
-    )
+    try:
+        # Two sign-ups with the same address can both pass the check above; the unique
+        # index decides, and the loser gets the same answer as a sequential duplicate.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                name=name,
+                language=language,
+                is_staff=role == EXPO_STAFF,
+            )
+    except IntegrityError as exc:
+        raise EmailTaken() from exc
     user_set_role(user=user, role=role)
     return user
 
 
 def user_set_role(*, user: User, role: str) -> None:
-    group, _ = Group.objects.get_or_create(name=role)
+    group, _created = Group.objects.get_or_create(name=role)
     if role == EXPO_STAFF:
         _grant_expo_staff_permissions(group)
     user.groups.add(group)
     if role == EXPO_STAFF and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+def user_update_profile(
+    *, user: User, name: str | None = None, language: str | None = None
+) -> User:
+    """Change what a person may change about themselves; fields left as None stay."""
+    changed = []
+    if name is not None and name != user.name:
+        user.name = name
+        changed.append("name")
+    if language is not None and language != user.language:
+        user.language = language
+        changed.append("language")
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def auth_token_obtain(*, email: str, password: str, request=None) -> Token:
+    """The person's API token, created on first log-in and reused until revoked.
+
+    Goes through Django's authentication backends, so inactive (and erased) accounts
+    are refused and failed attempts send ``user_login_failed``.
+    """
+    user = authenticate(request, email=email.strip().lower(), password=password)
+    if user is None:
+        raise InvalidCredentials()
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def auth_token_revoke(*, user: User) -> None:
+    """Log out every client holding the person's token (there is one token per person)."""
+    Token.objects.filter(user=user).delete()
 
 
 EXPO_APPS = ("accounts", "events", "exhibitors", "bookings", "authtoken")

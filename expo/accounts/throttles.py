@@ -1,0 +1,81 @@
+"""Rate limits for signing up and logging in.
+
+Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and are read on each request
+(DRF's own throttles copy them once at import), so ``THROTTLE_LOGIN`` /
+``THROTTLE_REGISTER`` and ``override_settings`` in tests take effect.
+
+The client's address is DRF's ``get_ident``: behind a proxy, set ``NUM_PROXIES`` or a client
+can pick its own address with ``X-Forwarded-For``. The per-e-mail limit holds either way.
+"""
+
+import hashlib
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+
+class _RatesFromSettings:
+    @property
+    def THROTTLE_RATES(self):  # the name SimpleRateThrottle looks up
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class RegisterThrottle(_RatesFromSettings, ScopedRateThrottle):
+    """Sign-ups per client address, at the rate of the view's ``throttle_scope``."""
+
+
+class _LoginThrottle(_RatesFromSettings, SimpleRateThrottle):
+    """A fixed-window counter under the "login" rate.
+
+    Password guessing comes in parallel bursts. DRF's sliding window reads the history,
+    then writes it back, so a burst of simultaneous attempts all see the same count and
+    all pass. Here each attempt is one atomic ``cache.incr`` (Redis INCR), so no more than
+    the rate ever get through in a window, however many arrive at once. Every attempt
+    counts, successful or not: otherwise an attacker could reset the address's count by
+    logging in to their own account in between guesses.
+    """
+
+    scope = "login"
+
+    def allow_request(self, request, view):
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        bucket = f"{key}_{window}"
+        self.cache.add(bucket, 0, timeout=self.duration + 1)
+        try:
+            attempts = self.cache.incr(bucket)
+        except ValueError:  # the bucket expired between add and incr
+            self.cache.set(bucket, 1, timeout=self.duration + 1)
+            attempts = 1
+        self.wait_seconds = (window + 1) * self.duration - now
+        return attempts <= self.num_requests
+
+    def wait(self):
+        return self.wait_seconds
+
+
+class LoginPerAddressThrottle(_LoginThrottle):
+    """Log-in attempts from one client address, whatever account they aim at."""
+
+    cache_format = "throttle_login_address_%(ident)s"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"ident": self.get_ident(request)}
+
+
+class LoginPerEmailThrottle(_LoginThrottle):
+    """Log-in attempts at one account, from whatever addresses they come."""
+
+    cache_format = "throttle_login_email_%(ident)s"
+
+    def get_cache_key(self, request, view):
+        data = request.data
+        email = data.get("email") if hasattr(data, "get") else None
+        if not isinstance(email, str) or not email.strip():
+            return None  # the request is refused as invalid anyway
+        # Hashed: cache keys must be short and safe, and need not hold addresses.
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"ident": digest}
