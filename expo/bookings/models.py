@@ -1,0 +1,209 @@
+"""Bookings, tickets, the waitlist and the e-mail outbox."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from expo.events.models import Session
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    reference = models.CharField(max_length=12, unique=True)
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
+    party_size = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by_staff = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(party_size__gte=1), name="booking_party_positive"),
+            # One live booking per visitor and session, whatever races in the API.
+            models.UniqueConstraint(
+                fields=["visitor", "session"],
+                condition=Q(status="confirmed"),
+                name="booking_one_confirmed_per_visitor_session",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="confirmed", cancelled_at__isnull=True)
+                | Q(status="cancelled", cancelled_at__isnull=False),
+                name="booking_cancelled_at_matches_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visitor", "status"], name="booking_visitor_status_idx"),
+            models.Index(fields=["session", "status"], name="booking_session_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class Ticket(models.Model):
+    """One seat for one attendee; `session` is copied from the booking for the scan path."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        CANCELLED = "cancelled", _("Cancelled")
+        RELEASED = "released", _("Released (no-show)")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="tickets")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="tickets")
+    attendee_name = models.CharField(max_length=150, blank=True)
+    attendee_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALID)
+    revoked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    checked_in = models.BooleanField(default=False)
+    first_checked_in_at = models.DateTimeField(null=True, blank=True)
+    last_scan_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="valid", revoked_at__isnull=True)
+                | (~Q(status="valid") & Q(revoked_at__isnull=False)),
+                name="ticket_revoked_at_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.booking_id}/{self.pk}"
+
+
+class WaitlistEntry(models.Model):
+    """A party waiting for seats. An open offer holds its seats in `Session.seats_taken`."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Offer expired")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left the waitlist")
+        CLOSED = "closed", _("Session cancelled")
+
+    OPEN_STATUSES = (Status.WAITING, Status.OFFERED)
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="waitlist")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="waitlist_entries"
+    )
+    party_size = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    booking = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entry"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(party_size__gte=1), name="waitlist_party_positive"),
+            models.UniqueConstraint(
+                fields=["visitor", "session"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_open_entry_per_visitor_session",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="waitlist_offer_has_expiry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status", "created_at"], name="waitlist_queue_idx"),
+            models.Index(fields=["status", "offer_expires_at"], name="waitlist_offer_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.visitor} waiting for {self.session_id} ({self.status})"
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a request carrying `Idempotency-Key`, replayed on retries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"
+
+
+class Notification(models.Model):
+    """Outbox row: written in the transaction that causes it, delivered later by Celery.
+
+    `key` makes each message unique (e.g. ``booking:42:confirmation``), so a retry, a
+    sweep or a duplicate task can never create or send a second copy.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmation")
+        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+        REMINDER = "reminder", _("Reminder")
+        WAITLIST_OFFER = "waitlist_offer", _("Waitlist offer")
+        OFFER_EXPIRED = "offer_expired", _("Waitlist offer expired")
+        SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+        SESSION_CHANGED = "session_changed", _("Session changed")
+        TICKET_RELEASED = "ticket_released", _("Ticket released (no-show)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    waitlist_entry = models.ForeignKey(
+        WaitlistEntry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False) | Q(waitlist_entry__isnull=False),
+                name="notification_has_target",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.key

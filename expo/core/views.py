@@ -32,7 +32,7 @@ def _check_database() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return f"error: {exc.__class__.__name__}"
     return "ok"
 
@@ -42,6 +42,6 @@ def _check_redis(url: str) -> str:
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return f"error: {exc.__class__.__name__}"
     return "ok"

@@ -1,0 +1,207 @@
+"""Thin views: validate, call one service, serialise."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from expo.bookings import selectors, services
+from expo.bookings.models import Booking, Ticket
+from expo.bookings.qr import ticket_qr_png
+from expo.bookings.serializers import (
+    BookingCreateInputSerializer,
+    BookingSerializer,
+    SessionCancelInputSerializer,
+    WaitlistEntrySerializer,
+    WaitlistJoinInputSerializer,
+)
+from expo.bookings.ticket_codes import ticket_code_sign
+from expo.core.exceptions import InvalidInput, NotFound
+from expo.core.permissions import IsExpoStaff, is_expo_staff
+from expo.events.selectors import session_list
+from expo.events.serializers import StaffSessionSerializer
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Retries with the same key and body replay the first response.",
+)
+
+
+class BookingWriteThrottle(ScopedRateThrottle):
+    """Limits booking attempts per user; reading one's bookings is not limited."""
+
+    scope_attr = "throttle_scope"
+
+    def allow_request(self, request, view):
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)
+
+
+class BookingListCreateApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [BookingWriteThrottle]
+    throttle_scope = "booking"
+    serializer_class = BookingSerializer
+
+    def get_queryset(self):
+        return selectors.booking_list(user=self.request.user)
+
+    @extend_schema(responses=BookingSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=BookingCreateInputSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: BookingSerializer},
+    )
+    def post(self, request):
+        serializer = BookingCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+
+        def perform():
+            booking = services.booking_create(
+                visitor=request.user,
+                session_id=data["session"],
+                party_size=data["party_size"],
+                attendees=[services.Attendee(**attendee) for attendee in data["attendees"]],
+            )
+            body = BookingSerializer(booking, context={"request": request}).data
+            return status.HTTP_201_CREATED, body
+
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            http_status, body = perform()
+        elif len(key) > 100:
+            raise InvalidInput(fields={"Idempotency-Key": ["At most 100 characters."]})
+        else:
+            http_status, body = services.idempotent_request(
+                user=request.user,
+                key=key,
+                fingerprint=services.request_fingerprint(
+                    method="POST", path=request.path, body=data
+                ),
+                perform=perform,
+            )
+        return Response(body, status=http_status)
+
+
+def _own_booking(request, reference: str) -> Booking:
+    booking = selectors.booking_get(user=request.user, reference=reference)
+    if booking is None:
+        raise NotFound()
+    return booking
+
+
+class BookingDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=BookingSerializer)
+    def get(self, request, reference):
+        booking = _own_booking(request, reference)
+        return Response(BookingSerializer(booking, context={"request": request}).data)
+
+
+class BookingCancelApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=BookingSerializer)
+    def post(self, request, reference):
+        booking = _own_booking(request, reference)
+        services.booking_cancel(booking_id=booking.pk, by_staff=is_expo_staff(request.user))
+        booking = _own_booking(request, reference)
+        return Response(BookingSerializer(booking, context={"request": request}).data)
+
+
+class TicketQrApi(APIView):
+    """The ticket's code as a QR image, for the owner and staff."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "image/png"): OpenApiResponse(description="PNG image")})
+    def get(self, request, ticket_id):
+        tickets = Ticket.objects.filter(pk=ticket_id)
+        if not is_expo_staff(request.user):
+            tickets = tickets.filter(booking__visitor=request.user)
+        ticket = tickets.first()
+        if ticket is None:
+            raise NotFound()
+        code = ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
+        response = HttpResponse(ticket_qr_png(code), content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class WaitlistJoinApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=WaitlistJoinInputSerializer, responses={201: WaitlistEntrySerializer})
+    def post(self, request, session_id):
+        serializer = WaitlistJoinInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.waitlist_join(
+            visitor=request.user,
+            session_id=session_id,
+            party_size=serializer.validated_data["party_size"],
+        )
+        return Response(WaitlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class WaitlistListApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = WaitlistEntrySerializer
+
+    def get(self, request):
+        page = self.paginate_queryset(selectors.waitlist_list(user=request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class WaitlistEntryApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=WaitlistEntrySerializer)
+    def get(self, request, entry_id):
+        entry = selectors.waitlist_list(user=request.user).filter(pk=entry_id).first()
+        if entry is None:
+            raise NotFound()
+        return Response(WaitlistEntrySerializer(entry).data)
+
+    @extend_schema(responses=WaitlistEntrySerializer)
+    def delete(self, request, entry_id):
+        entry = services.waitlist_leave(entry_id=entry_id, visitor=request.user)
+        return Response(WaitlistEntrySerializer(entry).data)
+
+
+class WaitlistAcceptApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: BookingSerializer})
+    def post(self, request, entry_id):
+        booking = services.waitlist_accept(entry_id=entry_id, visitor=request.user)
+        body = BookingSerializer(booking, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SessionCancelApi(APIView):
+    """Staff cancel a session; every visitor booked or waiting is told."""
+
+    permission_classes = [IsExpoStaff]
+
+    @extend_schema(request=SessionCancelInputSerializer, responses=StaffSessionSerializer)
+    def post(self, request, session_id):
+        serializer = SessionCancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not session_list(include_unpublished=True).filter(pk=session_id).exists():
+            raise NotFound()
+        services.session_cancel(session_id=session_id, reason=serializer.validated_data["reason"])
+        session = session_list(include_unpublished=True).get(pk=session_id)
+        return Response(StaffSessionSerializer(session, context={"request": request}).data)

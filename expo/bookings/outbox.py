@@ -1,0 +1,63 @@
+"""The e-mail outbox: rows written in the transaction that causes them, sent after commit.
+
+A row is the promise that a message will go out once; the Celery task and the periodic
+sweep both only ever send rows that are still `pending` (see `notification_deliver`).
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from expo.bookings.models import Booking, Notification, WaitlistEntry
+
+logger = logging.getLogger(__name__)
+
+
+def notification_key(kind: str, *, booking=None, waitlist_entry=None, suffix: str = "") -> str:
+    target = f"booking:{booking.pk}" if booking is not None else f"waitlist:{waitlist_entry.pk}"
+    return f"{target}:{kind}{':' + suffix if suffix else ''}"
+
+
+def notifications_add(
+    kind: str,
+    *,
+    bookings: Iterable[Booking] = (),
+    waitlist_entries: Iterable[WaitlistEntry] = (),
+    suffix: str = "",
+) -> None:
+    """Record messages to send once the caller's transaction commits.
+
+    Precondition: the caller is inside the transaction that makes the change, so the
+    rows commit (or vanish) with it. A message recorded twice stays one row.
+    """
+    assert connection.in_atomic_block, "outbox rows must be written in the change's transaction"
+    rows = [
+        Notification(
+            key=notification_key(kind, booking=booking, suffix=suffix), kind=kind, booking=booking
+        )
+        for booking in bookings
+    ] + [
+        Notification(
+            key=notification_key(kind, waitlist_entry=entry, suffix=suffix),
+            kind=kind,
+            waitlist_entry=entry,
+        )
+        for entry in waitlist_entries
+    ]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.key for row in rows]
+    transaction.on_commit(lambda: _queue_delivery(keys))
+
+
+def _queue_delivery(keys: list[str]) -> None:
+    from expo.bookings.tasks import deliver_notification
+
+    for key in keys:
+        try:
+            deliver_notification.delay(key)
+        except Exception:  # noqa: BLE001 - broker down: the row stays pending for the sweep
+            logger.warning("could not queue notification %s; the sweep will send it", key)
+            return

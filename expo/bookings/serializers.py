@@ -1,0 +1,102 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from expo.bookings.models import Booking, Ticket, WaitlistEntry
+from expo.bookings.selectors import waitlist_position
+from expo.bookings.ticket_codes import ticket_code_sign
+from expo.events.models import Session
+from expo.events.serializers import VenueRefSerializer
+
+
+class AttendeeInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class BookingCreateInputSerializer(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1)
+    party_size = serializers.IntegerField(min_value=1, max_value=100)
+    attendees = AttendeeInputSerializer(many=True, required=False, default=list)
+
+    def validate(self, data):
+        if len(data["attendees"]) > data["party_size"]:
+            raise serializers.ValidationError(
+                {"attendees": ["More attendees than the party size."]}
+            )
+        return data
+
+
+class SessionBriefSerializer(serializers.ModelSerializer):
+    venue = VenueRefSerializer(read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["id", "title", "starts_at", "ends_at", "venue", "status"]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    code = serializers.SerializerMethodField()
+    qr_png_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "attendee_name", "code", "qr_png_url", "status", "checked_in"]
+
+    def get_code(self, ticket) -> str:
+        return ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
+
+    def get_qr_png_url(self, ticket) -> str:
+        path = reverse("ticket-qr", kwargs={"ticket_id": ticket.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    session = SessionBriefSerializer(read_only=True)
+    tickets = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = [
+            "reference",
+            "status",
+            "session",
+            "party_size",
+            "tickets",
+            "created_at",
+            "cancelled_at",
+        ]
+
+    def get_tickets(self, booking) -> list[dict]:
+        tickets = getattr(booking, "tickets_created", None) or booking.tickets.all()
+        return TicketSerializer(tickets, many=True, context=self.context).data
+
+
+class WaitlistJoinInputSerializer(serializers.Serializer):
+    party_size = serializers.IntegerField(min_value=1, max_value=100)
+
+
+class WaitlistEntrySerializer(serializers.ModelSerializer):
+    position = serializers.SerializerMethodField()
+    session = SessionBriefSerializer(read_only=True)
+    booking = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "id",
+            "session",
+            "party_size",
+            "status",
+            "position",
+            "offer_expires_at",
+            "booking",
+            "created_at",
+        ]
+
+    def get_position(self, entry) -> int | None:
+        return waitlist_position(entry)
+
+
+class SessionCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

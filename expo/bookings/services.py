@@ -1,0 +1,457 @@
+"""Booking, cancellation and the waitlist: every rule that protects a seat lives here.
+
+Lock order, to keep concurrent paths free of deadlocks: a session row first (always
+`FOR NO KEY UPDATE`, so inserts referencing it are not blocked), then its bookings or
+waitlist entries. `booking_create` never locks the session: it takes seats with one
+conditional UPDATE as its last statement, so the hot row is held only until commit.
+"""
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from expo.accounts.models import User
+from expo.bookings import errors
+from expo.bookings.models import Booking, IdempotencyKey, Notification, Ticket, WaitlistEntry
+from expo.bookings.outbox import notifications_add
+from expo.core.exceptions import NotFound
+from expo.events.models import Session
+from expo.events.selectors import expo_day_bounds
+
+# Unambiguous on paper and over the phone: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 7
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str = ""
+    email: str = ""
+
+
+def booking_reference_new() -> str:
+    return "H22-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+# --- Rules -----------------------------------------------------------------------------
+
+
+def _check_party_size(session: Session, party_size: int) -> None:
+    if not 1 <= party_size <= session.max_party_size:
+        raise errors.InvalidPartySize(
+            fields={"party_size": [f"Must be between 1 and {session.max_party_size}."]}
+        )
+
+
+def _check_booking_window(session: Session, now: datetime) -> None:
+    if session.status != Session.Status.PUBLISHED:
+        raise errors.BookingClosed(extra={"reason": session.status})
+    if session.booking_opens_at and now < session.booking_opens_at:
+        raise errors.BookingClosed(extra={"reason": "not_open_yet"})
+    if now >= session.starts_at:
+        raise errors.BookingClosed(extra={"reason": "started"})
+    if session.booking_closes_at and now >= session.booking_closes_at:
+        raise errors.BookingClosed(extra={"reason": "closed"})
+
+
+def _lock_visitor(visitor: User) -> None:
+    """Serialise one visitor's bookings so the per-visitor rules below cannot race.
+
+    Precondition: inside a transaction. Other visitors are not blocked.
+    """
+    assert connection.in_atomic_block
+    list(User.objects.select_for_update().filter(pk=visitor.pk).values_list("pk"))
+
+
+def _check_visitor_may_book(visitor: User, session: Session) -> None:
+    """No second booking of a session, no overlaps, at most N bookings a day.
+
+    Precondition: the caller holds the visitor's row lock (`_lock_visitor`).
+    """
+    day_start, day_end = expo_day_bounds(timezone.localtime(session.starts_at).date())
+    nearby = list(
+        Booking.objects.filter(visitor=visitor, status=Booking.Status.CONFIRMED)
+        .filter(
+            Q(session_id=session.pk)
+            | Q(session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at)
+            | Q(session__starts_at__gte=day_start, session__starts_at__lt=day_end)
+        )
+        .values_list("session_id", "session__starts_at", "session__ends_at")
+    )
+    if any(session_id == session.pk for session_id, _, _ in nearby):
+        raise errors.AlreadyBooked()
+    if any(start < session.ends_at and end > session.starts_at for _, start, end in nearby):
+        raise errors.Overlap()
+    same_day = sum(1 for _, start, _ in nearby if day_start <= start < day_end)
+    if same_day >= settings.MAX_BOOKINGS_PER_VISITOR_PER_DAY:
+        raise errors.DailyLimitReached()
+
+
+def _take_seats(session: Session, seats: int) -> None:
+    """Invariant 1: one conditional UPDATE; the database decides who gets the last seat."""
+    taken = Session.objects.filter(
+        pk=session.pk,
+        status=Session.Status.PUBLISHED,
+        seats_taken__lte=F("capacity") - seats,
+    ).update(seats_taken=F("seats_taken") + seats)
+    if not taken:
+        raise errors.SoldOut(extra={"waitlist_open": True, "seats_left": 0})
+
+
+def _insert_booking(
+    *, visitor: User, session: Session, party_size: int, attendees: Sequence[Attendee]
+) -> Booking:
+    """Booking, one ticket per seat and the confirmation, in three statements."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: a reference collision only retries
+                booking = Booking.objects.create(
+                    reference=booking_reference_new(),
+                    visitor=visitor,
+                    session=session,
+                    party_size=party_size,
+                )
+            break
+        except IntegrityError:
+            if (
+                attempt == 4
+                or Booking.objects.filter(
+                    visitor=visitor, session=session, status=Booking.Status.CONFIRMED
+                ).exists()
+            ):
+                raise errors.AlreadyBooked() from None
+    named = list(attendees)[:party_size]
+    named += [Attendee()] * (party_size - len(named))
+    if not named[0].name:
+        named[0] = Attendee(name=visitor.name, email=named[0].email)
+    booking.tickets_created = Ticket.objects.bulk_create(
+        [
+            Ticket(
+                booking=booking,
+                session=session,
+                attendee_name=attendee.name,
+                attendee_email=attendee.email,
+            )
+            for attendee in named
+        ]
+    )
+    notifications_add(Notification.Kind.BOOKING_CONFIRMED, bookings=[booking])
+    return booking
+
+
+# --- Bookings --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    visitor: User,
+    session_id: int,
+    party_size: int,
+    attendees: Sequence[Attendee] = (),
+    now: datetime | None = None,
+) -> Booking:
+    """Book seats for a party: a booking, its tickets and the confirmation e-mail."""
+    now = now or timezone.now()
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None or session.status in (Session.Status.DRAFT, Session.Status.PENDING):
+        raise NotFound()
+    _check_party_size(session, party_size)
+    _check_booking_window(session, now)
+    if session.seats_left < party_size:  # a cheap early answer; `_take_seats` decides
+        raise errors.SoldOut(extra={"waitlist_open": True, "seats_left": session.seats_left})
+    _lock_visitor(visitor)
+    _check_visitor_may_book(visitor, session)
+    booking = _insert_booking(
+        visitor=visitor, session=session, party_size=party_size, attendees=attendees
+    )
+    _take_seats(session, party_size)
+    return booking
+
+
+def booking_cancel(*, booking_id: int, by_staff: bool = False, now: datetime | None = None):
+    """Cancel a booking: tickets revoked, seats freed and offered to the waitlist.
+
+    Idempotent: cancelling a cancelled booking returns it unchanged.
+    """
+    now = now or timezone.now()
+    session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.status == Booking.Status.CANCELLED:
+            return booking
+        if now >= session.starts_at and not by_staff:
+            raise errors.TooLate()
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by_staff = by_staff
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by_staff"])
+        # Tickets already released as no-shows gave their seats back then.
+        freed = _revoke_tickets(Ticket.objects.filter(booking=booking), now)
+        notifications_add(Notification.Kind.BOOKING_CANCELLED, bookings=[booking])
+        _release_seats(session, freed, now)
+    return booking
+
+
+def _lock_session(session_id: int) -> Session:
+    return Session.objects.select_for_update(no_key=True).get(pk=session_id)
+
+
+def _revoke_tickets(tickets, now: datetime) -> int:
+    return tickets.filter(status=Ticket.Status.VALID).update(
+        status=Ticket.Status.CANCELLED, revoked_at=now
+    )
+
+
+def _release_seats(session: Session, seats: int, now: datetime) -> None:
+    """Give seats back and offer them to the waitlist. Caller holds the session lock."""
+    if seats:
+        session.seats_taken -= seats
+        Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - seats)
+    waitlist_offer_free_seats(session=session, now=now)
+
+
+# --- Waitlist --------------------------------------------------------------------------
+
+
+def waitlist_offer_free_seats(*, session: Session, now: datetime) -> list[WaitlistEntry]:
+    """Offer free seats to the first waiting parties that fit, holding the seats.
+
+    Precondition: the caller holds `session`'s row lock and `session.seats_taken` is fresh.
+    """
+    assert connection.in_atomic_block
+    free = session.capacity - session.seats_taken
+    if free <= 0 or session.status != Session.Status.PUBLISHED or now >= session.starts_at:
+        return []
+    candidates = list(
+        WaitlistEntry.objects.select_for_update()
+        .filter(session=session, status=WaitlistEntry.Status.WAITING, party_size__lte=free)
+        .order_by("created_at", "id")[:free]
+    )
+    offered = []
+    for entry in candidates:
+        if entry.party_size <= free:
+            offered.append(entry)
+            free -= entry.party_size
+    if not offered:
+        return []
+    expires_at = min(now + timedelta(minutes=settings.WAITLIST_OFFER_MINUTES), session.starts_at)
+    WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in offered]).update(
+        status=WaitlistEntry.Status.OFFERED, offered_at=now, offer_expires_at=expires_at
+    )
+    held = sum(entry.party_size for entry in offered)
+    Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + held)
+    session.seats_taken += held
+    notifications_add(Notification.Kind.WAITLIST_OFFER, waitlist_entries=offered)
+    return offered
+
+
+@transaction.atomic
+def waitlist_join(
+    *, visitor: User, session_id: int, party_size: int, now: datetime | None = None
+) -> WaitlistEntry:
+    """Queue a whole party for a session that cannot seat it now."""
+    now = now or timezone.now()
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None or session.status in (Session.Status.DRAFT, Session.Status.PENDING):
+        raise NotFound()
+    _check_party_size(session, party_size)
+    _check_booking_window(session, now)
+    _lock_visitor(visitor)
+    if Booking.objects.filter(
+        visitor=visitor, session=session, status=Booking.Status.CONFIRMED
+    ).exists():
+        raise errors.AlreadyBooked()
+    if WaitlistEntry.objects.filter(
+        visitor=visitor, session=session, status__in=WaitlistEntry.OPEN_STATUSES
+    ).exists():
+        raise errors.AlreadyWaiting()
+    someone_waiting = WaitlistEntry.objects.filter(
+        session=session, status=WaitlistEntry.Status.WAITING
+    ).exists()
+    if session.seats_left >= party_size and not someone_waiting:
+        raise errors.SeatsAvailable(extra={"seats_left": session.seats_left})
+    return WaitlistEntry.objects.create(session=session, visitor=visitor, party_size=party_size)
+
+
+def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None) -> Booking:
+    """Turn an open offer into a booking; the seats were held when it was offered."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = (
+            WaitlistEntry.objects.select_for_update()
+            .filter(pk=entry_id, visitor=visitor)
+            .select_related("session")
+            .first()
+        )
+        if entry is None:
+            raise NotFound()
+        if entry.status != WaitlistEntry.Status.OFFERED or entry.offer_expires_at <= now:
+            raise errors.OfferNotOpen(extra={"status": entry.status})
+        session = entry.session
+        if session.status != Session.Status.PUBLISHED or now >= session.starts_at:
+            raise errors.BookingClosed()
+        _lock_visitor(visitor)
+        _check_visitor_may_book(visitor, session)
+        booking = _insert_booking(
+            visitor=visitor, session=session, party_size=entry.party_size, attendees=()
+        )
+        entry.status = WaitlistEntry.Status.ACCEPTED
+        entry.booking = booking
+        entry.save(update_fields=["status", "booking"])
+    return booking
+
+
+def waitlist_leave(*, entry_id: int, visitor: User, now: datetime | None = None) -> WaitlistEntry:
+    """Leave the queue, or decline an open offer so its seats go to the next party."""
+    now = now or timezone.now()
+    session_id = (
+        WaitlistEntry.objects.filter(pk=entry_id, visitor=visitor)
+        .values_list("session_id", flat=True)
+        .first()
+    )
+    if session_id is None:
+        raise NotFound()
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        entry = WaitlistEntry.objects.select_for_update().get(pk=entry_id)
+        if entry.status == WaitlistEntry.Status.WAITING:
+            entry.status = WaitlistEntry.Status.LEFT
+            entry.save(update_fields=["status"])
+        elif entry.status == WaitlistEntry.Status.OFFERED:
+            entry.status = WaitlistEntry.Status.DECLINED
+            entry.save(update_fields=["status"])
+            _release_seats(session, entry.party_size, now)
+    return entry
+
+
+def waitlist_expire_offers(*, now: datetime | None = None) -> int:
+    """Expire lapsed offers and pass their seats on. Run periodically by Celery beat."""
+    now = now or timezone.now()
+    session_ids = (
+        WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+    expired_count = 0
+    for session_id in list(session_ids):
+        with transaction.atomic():
+            session = _lock_session(session_id)
+            lapsed = list(
+                WaitlistEntry.objects.select_for_update().filter(
+                    session_id=session_id,
+                    status=WaitlistEntry.Status.OFFERED,
+                    offer_expires_at__lte=now,
+                )
+            )
+            if not lapsed:
+                continue
+            WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in lapsed]).update(
+                status=WaitlistEntry.Status.EXPIRED
+            )
+            notifications_add(Notification.Kind.OFFER_EXPIRED, waitlist_entries=lapsed)
+            _release_seats(session, sum(entry.party_size for entry in lapsed), now)
+            expired_count += len(lapsed)
+    return expired_count
+
+
+# --- Sessions --------------------------------------------------------------------------
+
+
+def session_cancel(*, session_id: int, reason: str = "", now: datetime | None = None) -> Session:
+    """Staff cancel a session: every booking cancelled, tickets revoked, waitlist closed.
+
+    Idempotent. Waitlist entries are closed before bookings are cancelled, so an offer
+    accepted concurrently is committed first and then cancelled with the rest.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        if session.status == Session.Status.CANCELLED:
+            return session
+        open_entries = list(
+            WaitlistEntry.objects.select_for_update().filter(
+                session=session, status__in=WaitlistEntry.OPEN_STATUSES
+            )
+        )
+        WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in open_entries]).update(
+            status=WaitlistEntry.Status.CLOSED
+        )
+        bookings = list(
+            Booking.objects.select_for_update().filter(
+                session=session, status=Booking.Status.CONFIRMED
+            )
+        )
+        Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).update(
+            status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by_staff=True
+        )
+        _revoke_tickets(Ticket.objects.filter(session=session), now)
+        session.status = Session.Status.CANCELLED
+        session.status_reason = reason
+        session.seats_taken = 0
+        session.save(update_fields=["status", "status_reason", "seats_taken", "updated_at"])
+        notifications_add(
+            Notification.Kind.SESSION_CANCELLED, bookings=bookings, waitlist_entries=open_entries
+        )
+    return session
+
+
+# --- Idempotency -----------------------------------------------------------------------
+
+
+def request_fingerprint(*, method: str, path: str, body) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+def idempotent_request(
+    *,
+    user: User,
+    key: str,
+    fingerprint: str,
+    perform: Callable[[], tuple[int, dict]],
+    now: datetime | None = None,
+) -> tuple[int, dict]:
+    """Run `perform` once per (user, key); a retry gets the first response back.
+
+    Invariant 3. The key row is inserted first in the same transaction as the work: a
+    racing duplicate blocks on the unique index until the first commits, then replays
+    its stored response. If the work fails, the key goes with it and may be retried.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        IdempotencyKey.objects.filter(user=user, key=key, expires_at__lte=now).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    user=user,
+                    key=key,
+                    request_hash=fingerprint,
+                    expires_at=now + settings.IDEMPOTENCY_KEY_TTL,
+                )
+        except IntegrityError:
+            record = IdempotencyKey.objects.get(user=user, key=key)
+            if record.request_hash != fingerprint:
+                raise errors.IdempotencyMismatch() from None
+            if record.response_status is None:
+                raise errors.IdempotencyInProgress() from None
+            return record.response_status, record.response_body
+        status, body = perform()
+        record.response_status = status
+        record.response_body = body
+        record.save(update_fields=["response_status", "response_body"])
+    return status, body
+
+
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
+    deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
