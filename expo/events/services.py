@@ -1,7 +1,11 @@
 """Writes to the catalogue. Booking-side effects (waitlist offers) are called from here."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from expo.bookings.models import Booking, Notification
+from expo.bookings.outbox import notifications_add
+from expo.bookings.services import waitlist_offer_free_seats
 from expo.core.exceptions import Conflict, InvalidInput
 from expo.events.models import Session
 
@@ -48,9 +52,10 @@ def session_update(*, session_id: int, data: dict) -> Session:
     The session row is locked so that a concurrent booking cannot slip between the
     capacity check and the write.
     """
-    session = Session.objects.select_for_update().get(pk=session_id)
+    session = Session.objects.select_for_update(no_key=True).get(pk=session_id)
     if session.status == Session.Status.CANCELLED:
         raise SessionNotEditable()
+    before = (session.starts_at, session.ends_at, session.venue_id)
     themes = data.pop("themes", None)
     for field, value in data.items():
         setattr(session, field, value)
@@ -69,4 +74,14 @@ def session_update(*, session_id: int, data: dict) -> Session:
         raise InvalidInput(str(exc)) from exc
     if themes is not None:
         session.themes.set(themes)
+    if before != (session.starts_at, session.ends_at, session.venue_id):
+        _tell_booked_visitors_of_change(session)
+    # More capacity (or a newly published session) may seat parties on the waitlist.
+    waitlist_offer_free_seats(session=session, now=timezone.now())
     return session
+
+
+def _tell_booked_visitors_of_change(session: Session) -> None:
+    bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
+    version = session.updated_at.strftime("%Y%m%d%H%M%S%f")
+    notifications_add(Notification.Kind.SESSION_CHANGED, bookings=bookings, suffix=version)
