@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "expo.events.models.Session.Status",
+        "BookingStatusEnum": "expo.bookings.models.Booking.Status",
+        "TicketStatusEnum": "expo.bookings.models.Ticket.Status",
+        "WaitlistStatusEnum": "expo.bookings.models.WaitlistEntry.Status",
+    },
 }
 
 # --- Expo rules ---------------------------------------------------------------------

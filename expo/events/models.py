@@ -69,7 +69,7 @@ class Venue(models.Model, Translated):
         return self.name
 
     @property
-    def description(self):
+    def description(self) -> str:
         return self.translated("description")
 
 
@@ -110,7 +110,7 @@ class Theme(models.Model, Translated):
         return self.name_sv
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.translated("name")
 
 
@@ -138,7 +138,7 @@ class Exhibition(models.Model, Translated):
         return self.title_sv
 
     @property
-    def title(self):
+    def title(self) -> str:
         return self.translated("title")
 
 
@@ -238,11 +238,11 @@ class Session(models.Model, Translated):
         return f"{self.title_sv} ({self.starts_at:%Y-%m-%d %H:%M})"
 
     @property
-    def title(self):
+    def title(self) -> str:
         return self.translated("title")
 
     @property
-    def description(self):
+    def description(self) -> str:
         return self.translated("description")
 
     @property

@@ -35,7 +35,7 @@ class Exhibitor(models.Model, Translated):
         return self.name
 
     @property
-    def description(self):
+    def description(self) -> str:
         return self.translated("description")
 
 
