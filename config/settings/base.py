@@ -167,6 +167,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "expo.bookings.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=17),
     },
+    # The outbox's safety net: mail whose task was never queued or was lost.
+    "sweep-notifications": {
+        "task": "expo.bookings.tasks.sweep_notifications",
+        "schedule": timedelta(minutes=1),
+    },
+    "queue-due-reminders": {
+        "task": "expo.bookings.tasks.queue_due_reminders",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- REST API -----------------------------------------------------------------------
@@ -218,6 +227,8 @@ if not DEBUG:
     # TLS ends at the proxy in front of gunicorn, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Off only behind a TLS proxy that redirects itself (docker-compose.yml).
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -242,3 +253,21 @@ LOGGING = {
 # New keys: python manage.py generate_ticket_key [--file PATH].
 TICKET_SIGNING_KEY = env("TICKET_SIGNING_KEY", default="")
 TICKET_SIGNING_KEY_FILE = env("TICKET_SIGNING_KEY_FILE", default="")
+
+# --- Scanning -----------------------------------------------------------------------
+SCAN_OPENS_MINUTES_BEFORE_START = env.int("SCAN_OPENS_MINUTES_BEFORE_START", default=60)
+
+# --- Notifications ------------------------------------------------------------------
+# expo/bookings/notifications.py. Reminders go out this many hours before a session
+# starts, e.g. REMINDER_OFFSETS_HOURS=24,2; a booking made later than an offset skips it.
+REMINDER_OFFSETS_HOURS = sorted(
+    (int(hours) for hours in env.list("REMINDER_OFFSETS_HOURS", default=["24", "2"])),
+    reverse=True,
+)
+# A row still pending this long was never queued (broker down) or its task was lost.
+NOTIFICATION_SWEEP_AFTER_MINUTES = env.int("NOTIFICATION_SWEEP_AFTER_MINUTES", default=5)
+# Tries per message (with exponential backoff) before it is marked failed in the admin.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+# Django's default is to wait forever on a silent SMTP server, which would hold a
+# worker and leave its message in `sending`.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -21,7 +20,7 @@ from expo.bookings.serializers import (
 )
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.exceptions import InvalidInput, NotFound
-from expo.core.permissions import IsExpoStaff, is_expo_staff
+from expo.core.permissions import IsExpoStaff, IsVisitor, is_expo_staff
 from expo.events.selectors import session_list
 from expo.events.serializers import StaffSessionSerializer
 
@@ -45,7 +44,7 @@ class BookingWriteThrottle(ScopedRateThrottle):
 
 
 class BookingListCreateApi(GenericAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
     throttle_classes = [BookingWriteThrottle]
     throttle_scope = "booking"
     serializer_class = BookingSerializer
@@ -105,7 +104,7 @@ def _own_booking(request, reference: str) -> Booking:
 
 
 class BookingDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
 
     @extend_schema(responses=BookingSerializer)
     def get(self, request, reference):
@@ -114,7 +113,7 @@ class BookingDetailApi(APIView):
 
 
 class BookingCancelApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
 
     @extend_schema(request=None, responses=BookingSerializer)
     def post(self, request, reference):
@@ -127,7 +126,7 @@ class BookingCancelApi(APIView):
 class TicketQrApi(APIView):
     """The ticket's code as a QR image, for the owner and staff."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
 
     @extend_schema(responses={(200, "image/png"): OpenApiResponse(description="PNG image")})
     def get(self, request, ticket_id):
@@ -144,7 +143,7 @@ class TicketQrApi(APIView):
 
 
 class WaitlistJoinApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
 
     @extend_schema(request=WaitlistJoinInputSerializer, responses={201: WaitlistEntrySerializer})
     def post(self, request, session_id):
@@ -159,7 +158,7 @@ class WaitlistJoinApi(APIView):
 
 
 class WaitlistListApi(GenericAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
     serializer_class = WaitlistEntrySerializer
 
     def get_queryset(self):
@@ -174,7 +173,7 @@ class WaitlistListApi(GenericAPIView):
 
 
 class WaitlistEntryApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
 
     @extend_schema(responses=WaitlistEntrySerializer)
     def get(self, request, entry_id):
@@ -190,7 +189,7 @@ class WaitlistEntryApi(APIView):
 
 
 class WaitlistAcceptApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsVisitor]
 
     @extend_schema(request=None, responses={201: BookingSerializer})
     def post(self, request, entry_id):

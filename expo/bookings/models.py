@@ -63,8 +63,11 @@ class Ticket(models.Model):
     attendee_email = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    checked_in = models.BooleanField(default=False)
+    checked_in = models.BooleanField(default=False, help_text=_("Inside the venue now."))
     first_checked_in_at = models.DateTimeField(null=True, blank=True)
+    first_entrance = models.ForeignKey(
+        "events.Entrance", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     last_scan_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -207,3 +210,45 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Scan(models.Model):
+    """One scan at a gate, accepted or rejected, kept for audit and for nonce replays.
+
+    `nonce` is made by the scanning device per scan: a retried request (or an offline
+    batch uploaded twice) finds its stored result instead of scanning again.
+    """
+
+    class Direction(models.TextChoices):
+        IN = "in", _("In")
+        OUT = "out", _("Out")
+
+    class Result(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    nonce = models.CharField(max_length=64, unique=True)
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+    )
+    entrance = models.ForeignKey("events.Entrance", on_delete=models.PROTECT, related_name="scans")
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scans"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    scanned_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    offline = models.BooleanField(default=False)
+    result = models.CharField(max_length=8, choices=Result.choices)
+    reason = models.CharField(max_length=24, blank=True)
+    response = models.JSONField()
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        indexes = [
+            models.Index(fields=["ticket", "scanned_at"], name="scan_ticket_time_idx"),
+            models.Index(fields=["entrance", "scanned_at"], name="scan_entrance_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.nonce} {self.result} {self.reason}"

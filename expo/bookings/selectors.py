@@ -1,6 +1,8 @@
 """Reads of bookings and waitlist entries, scoped to who is asking (invariant 6)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.core.permissions import is_expo_staff
@@ -32,3 +34,39 @@ def waitlist_position(entry: WaitlistEntry) -> int | None:
         created_at__lte=entry.created_at,
     ).exclude(created_at=entry.created_at, id__gte=entry.id)
     return ahead.count() + 1
+
+
+def session_attendance(*, session) -> dict:
+    """Live numbers for one session: one aggregate query per table."""
+    valid = Q(status=Ticket.Status.VALID)
+    counts = Ticket.objects.filter(session=session).aggregate(
+        n_booked=Count("pk", filter=valid),
+        n_checked_in=Count("pk", filter=Q(first_checked_in_at__isnull=False)),
+        n_inside=Count("pk", filter=Q(checked_in=True)),
+        n_unscanned=Count("pk", filter=valid & Q(first_checked_in_at__isnull=True)),
+        n_released=Count("pk", filter=Q(status=Ticket.Status.RELEASED)),
+    )
+    waitlist = WaitlistEntry.objects.filter(
+        session=session, status=WaitlistEntry.Status.WAITING
+    ).aggregate(parties=Count("pk"), people=Coalesce(Sum("party_size"), 0))
+    started = session.starts_at <= timezone.now()
+    return {
+        "capacity": session.capacity,
+        "seats_left": session.seats_left,
+        "booked": counts["n_booked"],
+        "checked_in": counts["n_checked_in"],
+        "inside": counts["n_inside"],
+        # Not yet scanned only counts as a no-show once the session has begun.
+        "no_shows": counts["n_unscanned"] if started else 0,
+        "released": counts["n_released"],
+        "waitlist": waitlist["people"],
+        "waitlist_parties": waitlist["parties"],
+    }
+
+
+def revoked_tickets_since(*, since) -> QuerySet[Ticket]:
+    """Tickets an offline scanner must refuse: revoked at or after `since`, oldest first."""
+    tickets = Ticket.objects.filter(revoked_at__isnull=False)
+    if since is not None:
+        tickets = tickets.filter(revoked_at__gte=since)
+    return tickets.order_by("revoked_at", "id").only("id", "session_id", "revoked_at", "status")

@@ -12,10 +12,16 @@ ROLES = (VISITOR, EXHIBITOR, GATE_STAFF, EXPO_STAFF)
 def user_roles(user) -> list[str]:
     if not user.is_authenticated:
         return []
-    names = {group.name for group in user.groups.all()}
-    if user.is_superuser:
-        names.add(EXPO_STAFF)
-    return [role for role in ROLES if role in names]
+    return [
+        role
+        for role in ROLES
+        if _in_group(user, role) or (role == EXPO_STAFF and user.is_superuser)
+    ]
+
+
+def is_scan_only(user) -> bool:
+    """Gate staff accounts scan and nothing else (no bookings, no exhibitor pages)."""
+    return user_roles(user) == [GATE_STAFF]
 
 
 def is_expo_staff(user) -> bool:
@@ -46,8 +52,8 @@ class IsGateStaff(permissions.BasePermission):
         return is_gate_staff(request.user)
 
 
-class ReadOnlyOrExpoStaff(permissions.BasePermission):
+class IsVisitor(permissions.BasePermission):
+    """Anyone logged in who books seats: visitors, exhibitors and expo staff alike."""
+
     def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return is_expo_staff(request.user)
+        return bool(request.user.is_authenticated and not is_scan_only(request.user))
