@@ -230,7 +230,7 @@ def waitlist_offer_free_seats(*, session: Session, now: datetime) -> list[Waitli
     """
     assert connection.in_atomic_block
     free = session.capacity - session.seats_taken
-    if free <= 0 or session.status != Session.Status.PUBLISHED or now >= session.starts_at:
+    if free <= 0 or session.status != Session.Status.PUBLISHED or now >= _offers_close(session):
         return []
     candidates = list(
         WaitlistEntry.objects.select_for_update()
@@ -244,7 +244,9 @@ def waitlist_offer_free_seats(*, session: Session, now: datetime) -> list[Waitli
             free -= entry.party_size
     if not offered:
         return []
-    expires_at = min(now + timedelta(minutes=settings.WAITLIST_OFFER_MINUTES), session.starts_at)
+    expires_at = min(
+        now + timedelta(minutes=settings.WAITLIST_OFFER_MINUTES), _offers_close(session)
+    )
     WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in offered]).update(
         status=WaitlistEntry.Status.OFFERED, offered_at=now, offer_expires_at=expires_at
     )
@@ -253,6 +255,11 @@ def waitlist_offer_free_seats(*, session: Session, now: datetime) -> list[Waitli
     session.seats_taken += held
     notifications_add(Notification.Kind.WAITLIST_OFFER, waitlist_entries=offered)
     return offered
+
+
+def _offers_close(session: Session) -> datetime:
+    """Offers end at the start, or at the end where no-shows' seats are released."""
+    return session.ends_at if session.no_show_release_minutes is not None else session.starts_at
 
 
 @transaction.atomic
@@ -298,7 +305,7 @@ def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None
         if entry.status != WaitlistEntry.Status.OFFERED or entry.offer_expires_at <= now:
             raise errors.OfferNotOpen(extra={"status": entry.status})
         session = entry.session
-        if session.status != Session.Status.PUBLISHED or now >= session.starts_at:
+        if session.status != Session.Status.PUBLISHED or now >= _offers_close(session):
             raise errors.BookingClosed()
         _lock_visitor(visitor)
         _check_visitor_may_book(visitor, session)
@@ -362,6 +369,45 @@ def waitlist_expire_offers(*, now: datetime | None = None) -> int:
             _release_seats(session, sum(entry.party_size for entry in lapsed), now)
             expired_count += len(lapsed)
     return expired_count
+
+
+def tickets_release_no_shows(*, now: datetime | None = None) -> int:
+    """Free the seats of tickets nobody scanned N minutes into a session that asks for it.
+
+    The seats go to the waitlist as short offers (until the session ends) and the
+    visitor is told. Run periodically by Celery beat.
+    """
+    now = now or timezone.now()
+    due = (
+        Session.objects.filter(
+            status=Session.Status.PUBLISHED,
+            no_show_release_minutes__isnull=False,
+            ends_at__gt=now,
+            starts_at__lte=now,
+            tickets__status=Ticket.Status.VALID,
+            tickets__first_checked_in_at__isnull=True,
+        )
+        .values_list("pk", "starts_at", "no_show_release_minutes")
+        .distinct()
+    )
+    released = 0
+    for session_id, starts_at, minutes in list(due):
+        if now < starts_at + timedelta(minutes=minutes):
+            continue
+        with transaction.atomic():
+            session = _lock_session(session_id)
+            unscanned = Ticket.objects.filter(
+                session=session, status=Ticket.Status.VALID, first_checked_in_at__isnull=True
+            )
+            booking_ids = set(unscanned.values_list("booking_id", flat=True))
+            count = unscanned.update(status=Ticket.Status.RELEASED, revoked_at=now)
+            notifications_add(
+                Notification.Kind.TICKET_RELEASED,
+                bookings=Booking.objects.filter(pk__in=booking_ids),
+            )
+            _release_seats(session, count, now)
+            released += count
+    return released
 
 
 # --- Sessions --------------------------------------------------------------------------

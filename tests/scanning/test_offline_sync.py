@@ -63,7 +63,7 @@ def test_the_same_ticket_admitted_at_two_gates_offline_earliest_wins(gate_staff,
 
 
 def test_a_later_upload_of_an_earlier_admission_reports_the_conflict(gate_staff, setting):
-    session, tickets, (north, south) = setting
+    _, tickets, (north, south) = setting
     client = client_for(gate_staff)
     upload(client, [item(tickets[0], south, minutes=-3, nonce="south-0002")])
     late = upload(client, [item(tickets[0], north, minutes=-9, nonce="north-0002")])[0]
