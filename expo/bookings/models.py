@@ -171,6 +171,9 @@ class Notification(models.Model):
         SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
         SESSION_CHANGED = "session_changed", _("Session changed")
         TICKET_RELEASED = "ticket_released", _("Ticket released (no-show)")
+        EXHIBITOR_INVITATION = "exhibitor_invitation", _("Exhibitor invitation")
+        SESSION_APPROVED = "session_approved", _("Proposed session approved")
+        SESSION_REJECTED = "session_rejected", _("Proposed session rejected")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -190,6 +193,16 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # Messages about no booking (invitations, proposal decisions) go to a user or address.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    email = models.EmailField(blank=True)
+    context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -200,7 +213,10 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(booking__isnull=False) | Q(waitlist_entry__isnull=False),
+                condition=Q(booking__isnull=False)
+                | Q(waitlist_entry__isnull=False)
+                | Q(user__isnull=False)
+                | ~Q(email=""),
                 name="notification_has_target",
             ),
         ]

@@ -19,6 +19,22 @@ def notification_key(kind: str, *, booking=None, waitlist_entry=None, suffix: st
     return f"{target}:{kind}{':' + suffix if suffix else ''}"
 
 
+def notification_to_person_add(
+    kind: str, *, key: str, user=None, email: str = "", context: dict | None = None
+) -> None:
+    """Record a message about no booking (an invitation, a proposal decision).
+
+    `key` names the event that causes it (e.g. ``invitation:12``) so it is sent once.
+    Precondition: inside the transaction that makes the change.
+    """
+    assert connection.in_atomic_block, "outbox rows must be written in the change's transaction"
+    Notification.objects.bulk_create(
+        [Notification(key=key, kind=kind, user=user, email=email, context=context or {})],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(lambda: _queue_delivery([key]))
+
+
 def notifications_add(
     kind: str,
     *,
