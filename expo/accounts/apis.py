@@ -1,7 +1,15 @@
 """Signing up, API tokens and the person's own profile (``/me/``)."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -143,3 +151,171 @@ class MeApi(APIView):
         services.user_update_profile(user=request.user, **serializer.validated_data)
         user = selectors.user_profile_get(user_id=request.user.pk)
         return Response(UserOutputSerializer(user).data)
+
+    @extend_schema(
+        operation_id="me_destroy",
+        summary="Erase my account and personal data (GDPR)",
+        description=(
+            "Cancels my bookings of sessions not yet started (the seats go to others), "
+            "leaves my waitlists, removes names and e-mail addresses from my tickets and "
+            "anonymises the account. Past bookings stay, without names, for the expo's "
+            "statistics. The API token, the password and the calendar link stop working."
+        ),
+        request=None,
+        responses={204: None, 401: _NOT_AUTHENTICATED},
+    )
+    def delete(self, request):
+        services.user_erase(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+_EXPORT_SESSION = inline_serializer(
+    "ExportSession",
+    {
+        "id": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "starts_at": serializers.DateTimeField(),
+        "ends_at": serializers.DateTimeField(),
+        "venue": serializers.CharField(),
+    },
+)
+_EXPORT_NOTIFICATION = inline_serializer(
+    "ExportNotification",
+    {
+        "kind": serializers.CharField(),
+        "status": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+        "sent_at": serializers.DateTimeField(allow_null=True),
+    },
+    many=True,
+)
+
+
+class MeExportApi(APIView):
+    """Everything held about me, as a JSON file (GDPR right of access and portability)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_export",
+        summary="Download my data (GDPR)",
+        responses={
+            200: inline_serializer(
+                "MyDataExport",
+                {
+                    "exported_at": serializers.DateTimeField(),
+                    "profile": inline_serializer(
+                        "ExportProfile",
+                        {
+                            "id": serializers.IntegerField(),
+                            "email": serializers.EmailField(),
+                            "name": serializers.CharField(),
+                            "language": serializers.CharField(),
+                            "date_joined": serializers.DateTimeField(),
+                            "last_login": serializers.DateTimeField(allow_null=True),
+                            "roles": serializers.ListField(child=serializers.CharField()),
+                        },
+                    ),
+                    "bookings": inline_serializer(
+                        "ExportBooking",
+                        {
+                            "reference": serializers.CharField(),
+                            "status": serializers.CharField(),
+                            "party_size": serializers.IntegerField(),
+                            "created_at": serializers.DateTimeField(),
+                            "cancelled_at": serializers.DateTimeField(allow_null=True),
+                            "session": _EXPORT_SESSION,
+                            "tickets": inline_serializer(
+                                "ExportTicket",
+                                {
+                                    "id": serializers.IntegerField(),
+                                    "attendee_name": serializers.CharField(),
+                                    "attendee_email": serializers.CharField(),
+                                    "status": serializers.CharField(),
+                                    "checked_in": serializers.BooleanField(),
+                                    "first_checked_in_at": serializers.DateTimeField(
+                                        allow_null=True
+                                    ),
+                                    "last_scan_at": serializers.DateTimeField(allow_null=True),
+                                },
+                                many=True,
+                            ),
+                            "notifications": _EXPORT_NOTIFICATION,
+                        },
+                        many=True,
+                    ),
+                    "waitlist_entries": inline_serializer(
+                        "ExportWaitlistEntry",
+                        {
+                            "id": serializers.IntegerField(),
+                            "status": serializers.CharField(),
+                            "party_size": serializers.IntegerField(),
+                            "created_at": serializers.DateTimeField(),
+                            "offered_at": serializers.DateTimeField(allow_null=True),
+                            "offer_expires_at": serializers.DateTimeField(allow_null=True),
+                            "booking": serializers.CharField(allow_null=True),
+                            "session": _EXPORT_SESSION,
+                            "notifications": _EXPORT_NOTIFICATION,
+                        },
+                        many=True,
+                    ),
+                    "exhibitor_memberships": inline_serializer(
+                        "ExportMembership",
+                        {
+                            "exhibitor": inline_serializer(
+                                "ExportExhibitor",
+                                {"slug": serializers.CharField(), "name": serializers.CharField()},
+                            ),
+                            "role": serializers.CharField(),
+                            "created_at": serializers.DateTimeField(),
+                        },
+                        many=True,
+                    ),
+                },
+            ),
+            401: _NOT_AUTHENTICATED,
+        },
+    )
+    def get(self, request):
+        data = selectors.user_data_export(user=request.user)
+        response = Response(data)
+        response["Content-Disposition"] = 'attachment; filename="h22-my-data.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CalendarTokenApi(APIView):
+    """The secret link to my calendar feed (GET), or a new one that revokes the old (POST)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        calendar_url = serializers.URLField(
+            help_text="Subscribe to this in a calendar app. Anyone holding it sees my bookings."
+        )
+        webcal_url = serializers.CharField(
+            help_text="The same feed as a `webcal://` link, which opens the calendar app."
+        )
+
+    @extend_schema(
+        operation_id="me_calendar_token_retrieve",
+        summary="My calendar feed link",
+        responses={200: OutputSerializer, 401: _NOT_AUTHENTICATED},
+    )
+    def get(self, request):
+        return Response(self._links(request, request.user.calendar_token))
+
+    @extend_schema(
+        operation_id="me_calendar_token_rotate",
+        summary="Replace my calendar feed link; the old one stops working",
+        request=None,
+        responses={200: OutputSerializer, 401: _NOT_AUTHENTICATED},
+    )
+    def post(self, request):
+        user = services.user_calendar_token_rotate(user=request.user)
+        return Response(self._links(request, user.calendar_token))
+
+    def _links(self, request, token: str) -> dict:
+        url = request.build_absolute_uri(f"{reverse('me-calendar')}?{urlencode({'token': token})}")
+        links = {"calendar_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
+        return self.OutputSerializer(links).data

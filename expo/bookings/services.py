@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -68,7 +69,9 @@ def _lock_visitor(visitor: User) -> None:
     Precondition: inside a transaction. Other visitors are not blocked.
     """
     assert connection.in_atomic_block
-    list(User.objects.select_for_update().filter(pk=visitor.pk).values_list("pk"))
+    active = User.objects.select_for_update().filter(pk=visitor.pk).values_list("is_active")
+    if not any(is_active for (is_active,) in active):
+        raise PermissionDenied()  # erased or deactivated since the request was authenticated
 
 
 def _check_visitor_may_book(visitor: User, session: Session) -> None:
@@ -294,6 +297,7 @@ def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None
     """Turn an open offer into a booking; the seats were held when it was offered."""
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_visitor(visitor)  # the visitor's row before the entry, as everywhere else
         entry = (
             WaitlistEntry.objects.select_for_update()
             .filter(pk=entry_id, visitor=visitor)
@@ -307,7 +311,6 @@ def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None
         session = entry.session
         if session.status != Session.Status.PUBLISHED or now >= _offers_close(session):
             raise errors.BookingClosed()
-        _lock_visitor(visitor)
         _check_visitor_may_book(visitor, session)
         booking = _insert_booking(
             visitor=visitor, session=session, party_size=entry.party_size, attendees=()
