@@ -1,0 +1,118 @@
+"""Shared set-up for the benchmarks: a scratch PostgreSQL database and a gunicorn server."""
+
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/expo_bench"
+)
+RESULTS = ROOT / "bench" / "results"
+
+
+def bench_env(**extra) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "1",
+        "LOG_LEVEL": "WARNING",
+        "THROTTLE_BOOKING": "100000/min",
+        "THROTTLE_LOGIN": "100000/min",
+    }
+    env.pop("REDIS_URL", None)
+    env.update(extra)
+    return env
+
+
+def setup_django() -> None:
+    os.environ.update(bench_env())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def fresh_database() -> None:
+    """Drop and re-create the bench database, then migrate it."""
+    url = urlparse(DATABASE_URL)
+    name = url.path.lstrip("/")
+    admin = ["psql", "-h", url.hostname or "127.0.0.1", "-U", url.username or "postgres"]
+    subprocess.run([*admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run([*admin, "-q", "-c", f'CREATE DATABASE "{name}"'], check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=bench_env(),
+        check=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(*, workers: int = 4, threads: int = 4):
+    """A real gunicorn serving `config.wsgi:application` on a free local port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=bench_env(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def latency_summary(milliseconds: list[float]) -> dict:
+    return {
+        "count": len(milliseconds),
+        "p50_ms": round(statistics.median(milliseconds), 1),
+        "p99_ms": round(percentile(milliseconds, 0.99), 1),
+        "max_ms": round(max(milliseconds), 1),
+    }
+
+
+def save(name: str, report: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2, default=str))
+    print(json.dumps(report, indent=2, default=str))
