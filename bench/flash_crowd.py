@@ -31,7 +31,8 @@ PGBENCH_SCRIPT = """
 BEGIN;
 SELECT is_active FROM accounts_user WHERE id = :uid FOR UPDATE;
 SELECT b.session_id FROM bookings_booking b JOIN events_session s ON s.id = b.session_id
- WHERE b.visitor_id = :uid AND b.status = 'confirmed' AND (b.session_id = :sid OR s.starts_at < now());
+ WHERE b.visitor_id = :uid AND b.status = 'confirmed'
+   AND (b.session_id = :sid OR s.starts_at < now());
 WITH booking AS (
   INSERT INTO bookings_booking (reference, visitor_id, session_id, party_size, status,
                                 created_at, cancelled_by_staff)
@@ -85,7 +86,9 @@ def prepare():
     users = User.objects.bulk_create(
         [User(email=f"crowd{i}@bench.example", name=f"Crowd {i}") for i in range(VISITORS)]
     )
-    tokens = Token.objects.bulk_create([Token(user=user, key=Token.generate_key()) for user in users])
+    tokens = Token.objects.bulk_create(
+        [Token(user=user, key=Token.generate_key()) for user in users]
+    )
     extra = User.objects.bulk_create(
         [User(email=f"sql{i}@bench.example") for i in range(50_000)], batch_size=5000
     )

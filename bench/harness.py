@@ -14,9 +14,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/expo_bench"
-)
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/expo_bench")
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -25,7 +23,10 @@ def bench_env(**extra) -> dict:
         **os.environ,
         "DATABASE_URL": DATABASE_URL,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "1",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
         "THROTTLE_BOOKING": "100000/min",
         "THROTTLE_LOGIN": "100000/min",
@@ -100,7 +101,7 @@ def gunicorn(*, workers: int = 4, threads: int = 4):
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def latency_summary(milliseconds: list[float]) -> dict:

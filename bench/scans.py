@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import threading
 import time
 import uuid
@@ -11,6 +12,8 @@ from harness import fresh_database, gunicorn, latency_summary, save, setup_djang
 
 GATES = 32
 SCANS_PER_GATE = 60
+WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
+THREADS = int(os.environ.get("BENCH_THREADS", 8))
 
 
 def prepare():
@@ -60,7 +63,8 @@ def prepare():
     return tokens, [g.pk for g in gates], codes
 
 
-def run_gates(port, tokens, gates, codes) -> dict:
+def run_gates(port, tokens, gates, codes, *, pace_s: float) -> dict:
+    """Each gate scans its share of `codes`, one every `pace_s` seconds (0: flat out)."""
     barrier = threading.Barrier(GATES)
     latencies: list[float] = []
     statuses: dict[str, int] = {}
@@ -69,9 +73,12 @@ def run_gates(port, tokens, gates, codes) -> dict:
     def gate(index: int):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Authorization": f"Token {tokens[index]}", "Content-Type": "application/json"}
-        mine = codes[index * SCANS_PER_GATE : (index + 1) * SCANS_PER_GATE]
+        share = len(codes) // GATES
+        mine = codes[index * share : (index + 1) * share]
         barrier.wait()
+        time.sleep(index * pace_s / GATES)  # gates are not in lockstep
         for code in mine:
+            next_scan = time.perf_counter() + pace_s
             body = json.dumps(
                 {
                     "code": code,
@@ -89,6 +96,7 @@ def run_gates(port, tokens, gates, codes) -> dict:
                 latencies.append(elapsed)
                 key = f"{response.status} {payload.get('status')} {payload.get('reason')}"
                 statuses[key] = statuses.get(key, 0) + 1
+            time.sleep(max(0.0, next_scan - time.perf_counter()))
         connection.close()
 
     threads = [threading.Thread(target=gate, args=(i,)) for i in range(GATES)]
@@ -111,9 +119,21 @@ def main():
     setup_django()
     tokens, gates, codes = prepare()
     print(f"{GATES} gates scan {SCANS_PER_GATE} tickets each through gunicorn ...", flush=True)
-    with gunicorn(workers=4, threads=8) as port:
-        figures = run_gates(port, tokens, gates, codes)
-    save("scans", {"scenario": f"{GATES} concurrent gates", **figures})
+    warm_up, half = GATES * 5, (len(codes) + GATES * 5) // 2
+    with gunicorn(workers=WORKERS, threads=THREADS) as port:
+        # Every worker thread opens its connection and loads its translations once.
+        run_gates(port, tokens, gates, codes[:warm_up], pace_s=0)
+        busy = run_gates(port, tokens, gates, codes[warm_up:half], pace_s=1.0)
+        flat_out = run_gates(port, tokens, gates, codes[half:], pace_s=0)
+    save(
+        "scans",
+        {
+            "scenario": f"{GATES} concurrent gates",
+            "gunicorn": f"{WORKERS} workers x {THREADS} threads",
+            "busy_gates_one_scan_a_second_each": busy,
+            "flat_out_saturation": flat_out,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -34,10 +34,6 @@ class ScanInput:
     scanned_at: datetime | None = None
 
 
-class _VenueFull(Exception):
-    """Raised inside the admission savepoint to undo the ticket update."""
-
-
 def _result(status, reason=None, ticket=None, **extra) -> dict:
     body = {"status": status, "reason": reason, "ticket": _ticket_view(ticket) if ticket else None}
     body.update(extra)
@@ -74,9 +70,6 @@ def ticket_scan(
         # Forged or damaged codes never reach the database (nor fill it up).
         return _result(REJECTED, "invalid_signature")
 
-    stored = Scan.objects.filter(nonce=scan.nonce).values_list("response", flat=True).first()
-    if stored is not None:
-        return stored
     entrance = Entrance.objects.select_related("venue").filter(pk=scan.entrance_id).first()
     if entrance is None:
         raise InvalidInput(fields={"entrance": ["Unknown entrance."]})
@@ -101,7 +94,9 @@ def ticket_scan(
                 response=response,
             )
     except IntegrityError:
-        # The same nonce raced in from a retry: its twin's result is the answer.
+        # This nonce was scanned before (a retry, a re-sent batch): everything above was
+        # rolled back and the first result is the answer. Replays are rare, so the hot
+        # path does not look the nonce up first.
         return Scan.objects.get(nonce=scan.nonce).response
     return response
 
@@ -125,19 +120,22 @@ def _enter(ticket, entrance, when, offline, now) -> dict:
         return _result(REJECTED, "too_early", ticket)
     if when > session.ends_at:
         return _result(REJECTED, "too_late", ticket)
-    try:
-        with transaction.atomic():
-            admitted = Ticket.objects.filter(
-                pk=ticket.pk, status=Ticket.Status.VALID, checked_in=False
-            ).update(
-                checked_in=True,
-                first_checked_in_at=Coalesce(F("first_checked_in_at"), Value(when)),
-                first_entrance_id=Coalesce(F("first_entrance_id"), Value(entrance.pk)),
-                last_scan_at=when,
-            )
-            if admitted and not _count_in(entrance.venue, enforce_limit=not offline, now=now):
-                raise _VenueFull
-    except _VenueFull:
+    admitted = Ticket.objects.filter(
+        pk=ticket.pk, status=Ticket.Status.VALID, checked_in=False
+    ).update(
+        checked_in=True,
+        first_checked_in_at=Coalesce(F("first_checked_in_at"), Value(when)),
+        first_entrance_id=Coalesce(F("first_entrance_id"), Value(entrance.pk)),
+        last_scan_at=when,
+    )
+    if admitted and not _count_in(entrance.venue, enforce_limit=not offline, now=now):
+        # Undo the admission; `ticket` still holds the values read before it.
+        Ticket.objects.filter(pk=ticket.pk).update(
+            checked_in=False,
+            first_checked_in_at=ticket.first_checked_in_at,
+            first_entrance_id=ticket.first_entrance_id,
+            last_scan_at=ticket.last_scan_at,
+        )
         return _result(REJECTED, "venue_full", ticket)
     if not admitted:
         return _already_inside(ticket, when, offline)
