@@ -24,7 +24,8 @@ $(INSTALLED): pyproject.toml | $(PYTHON)
 
 demo: install
 	$(PYTHON) manage.py migrate --noinput
-	$(PYTHON) manage.py load_demo --start "$$(date +%F)"
+	$(PYTHON) manage.py load_demo
+	$(PYTHON) manage.py load_demo --start "$$(date +%F)" --as-copy
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
 test: install

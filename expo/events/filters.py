@@ -17,7 +17,8 @@ class SessionFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(choices=Session.Language.choices)
     status = django_filters.ChoiceFilter(choices=Session.Status.choices)
     available = django_filters.BooleanFilter(
-        method="filter_available", help_text="Only sessions that can be booked now with seats left."
+        method="filter_available",
+        help_text="Has seats: published sessions with seats left (see `booking_open`).",
     )
     q = django_filters.CharFilter(method="filter_text", help_text="Free text.")
     starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")

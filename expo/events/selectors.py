@@ -73,9 +73,9 @@ def session_list(*, include_unpublished: bool = False, now: datetime | None = No
 
 
 def session_filter_available(queryset: QuerySet[Session], available: bool) -> QuerySet[Session]:
-    if available:
-        return queryset.filter(booking_open=True, seats_left_db__gt=0)
-    return queryset.exclude(booking_open=True, seats_left_db__gt=0)
+    """ "Has seats": published with seats left; `booking_open` tells whether it is bookable now."""
+    has_seats = Q(status=Session.Status.PUBLISHED, seats_left_db__gt=0)
+    return queryset.filter(has_seats) if available else queryset.exclude(has_seats)
 
 
 def session_filter_date(queryset: QuerySet[Session], day: date) -> QuerySet[Session]:

@@ -193,3 +193,23 @@ def test_scale_adds_partners_and_sessions_without_changing_the_first_round():
 def test_load_demo_refuses_bad_options(options, problem):
     with pytest.raises(CommandError, match=problem):
         load_demo(**options)
+
+
+@pytest.mark.django_db
+def test_a_copy_from_today_sits_next_to_the_real_programme():
+    from datetime import date
+
+    from expo.core.demo import demo_load
+    from expo.events.models import Expo, Session
+
+    demo_load()
+    summary = demo_load(start=date(2031, 3, 3), as_copy=True)
+    assert set(Expo.objects.values_list("slug", flat=True)) == {"h22", "h22-demo"}
+    assert summary.starts_on == date(2031, 3, 3)
+    assert summary.venues >= 12
+    real = Session.objects.filter(expo__slug="h22")
+    copy = Session.objects.filter(expo__slug="h22-demo")
+    assert real.count() == copy.count()
+    assert real.order_by("starts_at").first().starts_at.year == 2022
+    assert copy.order_by("starts_at").first().starts_at.date() == date(2031, 3, 3)
+    assert copy.values("venue").distinct().count() == real.values("venue").distinct().count()

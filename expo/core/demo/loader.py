@@ -20,6 +20,9 @@ from expo.exhibitors.services import membership_add
 
 EXPO_SLUG = "h22"
 EXPO_NAME = "H22 City Expo"
+# The bookable copy that `make demo` puts next to the real 2022 programme.
+COPY_SLUG = "h22-demo"
+COPY_NAME = "H22 City Expo – demo edition"
 DEMO_PASSWORD = "h22-demo-2022"  # documented in the README; demo data only
 BATCH_SIZE = 500
 
@@ -69,7 +72,11 @@ class DemoSummary:
 
 @transaction.atomic
 def demo_load(
-    *, scale: int = 1, start: date | None = None, progress: Progress | None = None
+    *,
+    scale: int = 1,
+    start: date | None = None,
+    progress: Progress | None = None,
+    as_copy: bool = False,
 ) -> DemoSummary:
     """Fill the database with the H22 City Expo; running it again adds only what is missing.
 
@@ -77,11 +84,13 @@ def demo_load(
     have booked them. `start` moves the expo (on a later run, with the rows already
     there) so that it can be booked now; clock times stay the same in Stockholm.
     `scale` N gives about N times the partners and sessions, for benchmarks.
+    `as_copy` puts the programme into a second edition instead, sharing the venues and
+    partners, so the real 2022 dates stay browsable while the copy can be booked now.
     One transaction: a failed load leaves nothing half-made, and SQLite writes faster.
     """
     report = progress or _ignore_progress
     plan = demo_plan(scale=scale, start=start or REAL_START)
-    expo, moved_days = _expo_load(plan, report)
+    expo, moved_days = _expo_load(plan, report, as_copy=as_copy)
     venues = _venues_load(expo, report)
     _entrances_load(venues, report)
     themes = _themes_load(report)
@@ -108,13 +117,13 @@ def _ignore_progress(step: str, done: int, total: int) -> None:
 # --- The expo and moving it ---------------------------------------------------------
 
 
-def _expo_load(plan: DemoPlan, report: Progress) -> tuple[Expo, int]:
+def _expo_load(plan: DemoPlan, report: Progress, *, as_copy: bool) -> tuple[Expo, int]:
     """The expo row, moved to the planned start if an earlier load used another one."""
     # Locked, so that two loads at once cannot both move the expo.
     expo, created = Expo.objects.select_for_update().get_or_create(
-        slug=EXPO_SLUG,
+        slug=COPY_SLUG if as_copy else EXPO_SLUG,
         defaults={
-            "name": EXPO_NAME,
+            "name": COPY_NAME if as_copy else EXPO_NAME,
             "starts_on": plan.starts_on,
             "ends_on": plan.ends_on,
             "time_zone": EXPO_ZONE.key,
@@ -412,15 +421,17 @@ def _demo_users_load(*, first_exhibitor: Exhibitor, report: Progress) -> None:
 def _summary(expo: Expo, *, sessions_added: int, moved_days: int) -> DemoSummary:
     sessions = Session.objects.filter(expo=expo)
     by_status = dict(sessions.order_by().values_list("status").annotate(count=Count("id")))
+    # A copy shares the venues and partners of the edition that was loaded first.
+    owner = expo if expo.venues.exists() else Expo.objects.get(slug=EXPO_SLUG)
     return DemoSummary(
         starts_on=expo.starts_on,
         ends_on=expo.ends_on,
-        venues=expo.venues.count(),
-        entrances=Entrance.objects.filter(venue__expo=expo).count(),
+        venues=owner.venues.count(),
+        entrances=Entrance.objects.filter(venue__expo=owner).count(),
         themes=Theme.objects.count(),
-        exhibitions=expo.exhibitions.count(),
-        exhibitors=expo.exhibitors.count(),
-        stands=Stand.objects.filter(exhibitor__expo=expo).count(),
+        exhibitions=owner.exhibitions.count(),
+        exhibitors=owner.exhibitors.count(),
+        stands=Stand.objects.filter(exhibitor__expo=owner).count(),
         sessions=sum(by_status.values()),
         published_sessions=by_status.get(Session.Status.PUBLISHED, 0),
         cancelled_sessions=by_status.get(Session.Status.CANCELLED, 0),

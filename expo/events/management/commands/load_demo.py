@@ -29,8 +29,14 @@ class Command(BaseCommand):
             help="First day of the expo, YYYY-MM-DD (default 2022-05-30, the real one). "
             "Every date moves with it, so the expo can be booked now.",
         )
+        parser.add_argument(
+            "--as-copy",
+            action="store_true",
+            help="Load the programme from --start as a second edition next to the real "
+            "2022 one (same venues and partners), as `make demo` does.",
+        )
 
-    def handle(self, *args, scale, start, verbosity, **options):
+    def handle(self, *args, scale, start, as_copy, verbosity, **options):
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
         first_day = _parse_start(start)
@@ -38,7 +44,7 @@ class Command(BaseCommand):
         # tqdm needs the raw stream: Django's wrapper would colour and end every redraw.
         bar_stream = options.get("stderr") or sys.stderr
         with _StepBars(bar_stream, enabled=verbosity > 0) as progress:
-            summary = demo_load(scale=scale, start=first_day, progress=progress)
+            summary = demo_load(scale=scale, start=first_day, progress=progress, as_copy=as_copy)
         self._print_summary(summary, seconds=time.monotonic() - began)
 
     def _print_summary(self, summary: DemoSummary, *, seconds: float) -> None:
