@@ -10,6 +10,8 @@ install: $(INSTALLED)
 	@command -v msgfmt >/dev/null || { \
 		apt-get install -y --no-install-recommends gettext 2>/dev/null || \
 		{ apt-get update && apt-get install -y --no-install-recommends gettext; }; }
+	@command -v chromium >/dev/null || { \
+		apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver; }
 	@if [ -f package.json ] && [ ! node_modules/.package-lock.json -nt package.json ]; then \
 		npm install --no-audit --no-fund; fi
 	@if [ -d locale ]; then $(PYTHON) manage.py compilemessages --ignore=$(VENV) -v 0; fi

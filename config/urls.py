@@ -21,4 +21,9 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Visitor pages (HTML) and the language switch.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("expo.accounts.urls_pages")),
+    path("", include("expo.bookings.urls_pages")),
+    path("", include("expo.events.urls_pages")),
 ]

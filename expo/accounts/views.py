@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from expo.accounts import services
 from expo.accounts.forms import LoginForm, RegisterForm
+from expo.accounts.throttles import LoginPerAddressThrottle, LoginPerEmailThrottle, RegisterThrottle
 from expo.core.exceptions import ExpoError
+from expo.events.views import throttle_wait
 
 HOME = "events:programme"
 
@@ -37,6 +39,18 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     next_page = HOME
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle_wait(
+            request,
+            [LoginPerAddressThrottle(), LoginPerEmailThrottle()],
+            data={"email": request.POST.get("username", "")},
+        )
+        if wait is not None:
+            # Refused before the password is even checked; an unbound form shows no hint.
+            context = self.get_context_data(form=self.get_form_class()(request), too_many=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -69,6 +83,9 @@ def _safe_next(request) -> str | None:
 def register(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request) or HOME)
+    if request.method == "POST" and throttle_wait(request, [RegisterThrottle()], scope="register"):
+        context = {"form": RegisterForm(), "next": _safe_next(request) or "", "too_many": True}
+        return render(request, "registration/register.html", context, status=429)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
