@@ -26,4 +26,6 @@ urlpatterns = [
     path("", include("expo.accounts.urls_pages")),
     path("", include("expo.bookings.urls_pages")),
     path("", include("expo.events.urls_pages")),
+    # Gate staff's scanning page.
+    path("", include("expo.bookings.urls_gate")),
 ]

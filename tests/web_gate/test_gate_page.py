@@ -1,0 +1,340 @@
+"""The gate page (/gate/): who may open it, and a gate on a phone losing its network.
+
+The browser test drives the system Chromium (`/usr/bin/chromium`) through Playwright
+against pytest-django's live server; Playwright never downloads a browser here. Without
+Chromium it is skipped, except under CI (`CI` set), where that fails the build.
+Screenshots land in `SCREENSHOT_DIR` (default /tmp).
+"""
+
+import os
+import shutil
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.utils import timezone
+
+from expo.bookings import scanning, services
+from expo.bookings.models import Scan, Ticket
+from expo.bookings.ticket_codes import ticket_code_sign
+from expo.events.models import Entrance
+from tests.factories import (
+    EntranceFactory,
+    ExpoFactory,
+    SessionFactory,
+    UserFactory,
+    VenueFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the test
+# makes between browser steps are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+GATE = "/gate/"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
+
+
+# --- Who may open the page ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(GATE)
+    assert response.status_code == 302
+    assert response["Location"] == f"{resolve_url('accounts:login')}?next={GATE}"
+
+
+@pytest.mark.django_db
+def test_a_visitor_gets_a_403_page(client, visitor):
+    client.force_login(visitor)
+    response = client.get(GATE)
+    assert response.status_code == 403
+    assert b"gate-config" not in response.content
+    assert b"gate.js" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["gate_staff", "expo_staff"])
+def test_staff_get_the_scanner_with_a_csrf_cookie(client, role):
+    client.force_login(UserFactory(role=role))
+    response = client.get(GATE)
+    assert response.status_code == 200
+    assert settings.CSRF_COOKIE_NAME in response.cookies  # the page only uses fetch()
+    config = response.context["gate_config"]
+    assert config["urls"]["scan"] == "/api/v1/scans/"
+    assert config["urls"]["batch"] == "/api/v1/scans/batch/"
+    assert config["urls"]["occupancy"] == "/api/v1/venues/venue-slug/occupancy/"
+    assert config["scanOpensMinutes"] == settings.SCAN_OPENS_MINUTES_BEFORE_START
+    assert b'id="gate-config"' in response.content
+    assert b"expo/gate.js" in response.content
+
+
+@pytest.mark.django_db
+def test_the_page_speaks_the_active_language(client, gate_staff):
+    client.force_login(gate_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = client.get(GATE)
+    assert b'<html lang="sv">' in response.content
+
+
+# --- In a browser ---------------------------------------------------------------------------
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required under CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def browser_context():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed: pip install -e '.[dev]'")
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=PHONE, locale="en-GB", device_scale_factor=2)
+        context.set_default_timeout(15_000)
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+def _log_in(context, live_server, user) -> None:
+    """Gate staff are not `is_staff`, so no admin log-in: hand the browser a session."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def _code(ticket) -> str:
+    return ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
+
+
+def _tampered(code: str) -> str:
+    """One character of the signature changed: base32 of 80 bytes has no spare bits."""
+    last = code[-1]
+    return code[:-1] + ("A" if last != "A" else "B")
+
+
+def _assert_fits_the_phone(page, what: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{what} scrolls sideways: {width}px wide"
+
+
+def _scan(page, code: str) -> None:
+    """Like a hand scanner: keystrokes to whatever has the focus, then Enter."""
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gate_keeps_scanning_through_a_network_outage(live_server, browser_context):
+    from playwright.sync_api import expect
+
+    today = timezone.localdate()
+    ExpoFactory(starts_on=today, ends_on=today + timedelta(days=30))
+    venue = VenueFactory(name="Dunkers kulturhus", max_occupancy=300)
+    north = EntranceFactory(venue=venue, name="Norra entrén", mode=Entrance.Mode.ENTRY_EXIT)
+    EntranceFactory(name="Hamnporten")  # another venue's gate, to pick between
+    # Starts in a few minutes: inside the scan window whenever the test runs.
+    starts = timezone.now() + timedelta(minutes=5)
+    session = SessionFactory(
+        venue=venue,
+        title_en="Guided tour: The harbour of the future",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        capacity=20,
+    )
+    party = services.booking_create(
+        visitor=UserFactory(),
+        session_id=session.pk,
+        party_size=3,
+        attendees=[
+            services.Attendee(name="Anna Svensson"),
+            services.Attendee(name="Bo Svensson"),
+            services.Attendee(name="Cecilia Svensson"),
+        ],
+    )
+    anna, bo, cecilia = party.tickets.order_by("id")
+    cancelled_booking = services.booking_create(
+        visitor=UserFactory(), session_id=session.pk, party_size=1
+    )
+    cancelled = cancelled_booking.tickets.get()
+    forged = _tampered(_code(cecilia))
+    gate_staff = UserFactory(role="gate_staff")
+
+    context = browser_context
+    _log_in(context, live_server, gate_staff)
+    page = context.new_page()
+    page.goto(live_server.url + GATE)
+
+    # Pick the entrance; the page downloads what it needs to work offline.
+    expect(page.get_by_role("button", name="Hamnporten")).to_be_visible()
+    _assert_fits_the_phone(page, "the entrance picker")
+    page.screenshot(path=str(SCREENSHOTS / "gate-pick.png"))
+    page.get_by_role("button", name="Norra entrén").click()
+    expect(page.locator("#entrance-name")).to_have_text("Norra entrén")
+    expect(page.locator("#data-status")).to_contain_text("1 session")
+    expect(page.locator("#occupancy")).to_have_text("0 / 300 inside")
+    _assert_fits_the_phone(page, "the scanner")
+    page.screenshot(path=str(SCREENSHOTS / "gate-ready.png"))
+
+    # Online: the server admits Anna once.
+    result = page.locator("#result")
+    _scan(page, _code(anna))
+    expect(result).to_have_class("gate-result gate-result--accepted")
+    expect(result).to_contain_text("ACCEPTED")
+    expect(result).to_contain_text("Anna Svensson")
+    expect(page.locator("#code")).to_be_focused()  # ready for the next one at once
+    expect(page.locator("#code")).to_have_value("")
+    expect(result).to_contain_text("Guided tour: The harbour of the future")
+    assert Ticket.objects.get(pk=anna.pk).checked_in
+    _assert_fits_the_phone(page, "an accepted scan")
+    page.screenshot(path=str(SCREENSHOTS / "gate-accepted.png"))
+
+    _scan(page, _code(anna))
+    expect(result).to_have_class("gate-result gate-result--rejected")
+    expect(result).to_contain_text("REJECTED")
+    expect(result).to_contain_text("Already checked in at")
+    _assert_fits_the_phone(page, "a rejected scan")
+    page.screenshot(path=str(SCREENSHOTS / "gate-rejected.png"))
+
+    # A booking is cancelled while the gate is still online: its revocation comes down.
+    services.booking_cancel(booking_id=cancelled_booking.pk)
+    page.get_by_role("button", name="Update now").click()
+    expect(page.locator("#data-status")).to_contain_text("1 cancelled")
+    # The focus is on that button now; the scanner's keystrokes still reach the field.
+
+    # The network drops: the page notices by itself and verifies on the device.
+    context.set_offline(True)
+    expect(page.locator("#offline-banner")).to_be_visible()
+    expect(page.locator("#net-text")).to_have_text("Offline")
+
+    _scan(page, _code(bo))
+    expect(result).to_have_class("gate-result gate-result--accepted gate-result--offline")
+    expect(result).to_contain_text("Checked offline on this device")
+    expect(result).to_contain_text("Guided tour: The harbour of the future")
+    expect(page.locator("#offline-banner")).to_contain_text("1 scan waiting to be sent.")
+    assert not Ticket.objects.get(pk=bo.pk).checked_in  # nothing reached the server
+    _assert_fits_the_phone(page, "the offline banner")
+    page.screenshot(path=str(SCREENSHOTS / "gate-offline-accepted.png"))
+
+    _scan(page, _code(bo))  # this device let Bo in a moment ago
+    expect(result).to_have_class("gate-result gate-result--rejected gate-result--offline")
+    expect(result).to_contain_text("Already checked in at")
+
+    _scan(page, forged)
+    expect(result).to_have_class("gate-result gate-result--rejected gate-result--offline")
+    expect(result).to_contain_text("Not a valid ticket")
+    page.screenshot(path=str(SCREENSHOTS / "gate-offline-forged.png"))
+
+    _scan(page, _code(cancelled))
+    expect(result).to_have_class("gate-result gate-result--rejected gate-result--offline")
+    expect(result).to_contain_text("This ticket has been cancelled.")
+
+    # Meanwhile another gate, still online, lets Cecilia in; this one cannot know.
+    other_gate = EntranceFactory(venue=venue, name="Södra entrén")
+    scanning.ticket_scan(
+        staff=gate_staff,
+        scan=scanning.ScanInput(
+            code=_code(cecilia),
+            entrance_id=other_gate.pk,
+            direction="in",
+            nonce=uuid.uuid4().hex,
+        ),
+    )
+    _scan(page, _code(cecilia))
+    expect(result).to_have_class("gate-result gate-result--accepted gate-result--offline")
+    expect(page.locator("#offline-banner")).to_contain_text("2 scans waiting to be sent.")
+    waiting = "Object.keys(localStorage).filter(k => k.startsWith('h22gate.v1.queue.')).length"
+    assert page.evaluate(waiting) == 2  # kept on the device, should the tab be closed
+    page.screenshot(path=str(SCREENSHOTS / "gate-offline-queue.png"), full_page=True)
+
+    # Back online: the queue goes up by itself and the disagreement is shown.
+    context.set_offline(False)
+    summary = page.locator("#sync-summary")
+    expect(summary).to_contain_text("2 offline scans sent to the server.", timeout=20_000)
+    expect(summary).to_contain_text("1 was judged differently by the server:")
+    expect(summary).to_contain_text("Cecilia Svensson: server says Already checked in at")
+    expect(page.locator("#offline-banner")).to_be_hidden()
+    assert page.evaluate(waiting) == 0
+    expect(page.locator("#occupancy")).to_have_text("3 / 300 inside")  # Anna, Cecilia, Bo
+
+    bo.refresh_from_db()
+    assert bo.checked_in
+    bo_scan = Scan.objects.get(ticket=bo, offline=True)
+    assert (bo_scan.result, bo_scan.entrance_id) == ("accepted", north.pk)
+    cecilia_scan = Scan.objects.get(ticket=cecilia, offline=True)
+    assert (cecilia_scan.result, cecilia_scan.reason) == ("rejected", "already_checked_in")
+    # Refusals made offline changed nothing at the gate, so they were never uploaded.
+    assert not Scan.objects.filter(ticket=cancelled).exists()
+    assert Scan.objects.filter(offline=True).count() == 2
+    _assert_fits_the_phone(page, "the sync summary")
+    page.screenshot(path=str(SCREENSHOTS / "gate-synced.png"), full_page=True)
+
+    # Anna leaves through the same gate (it scans exits too).
+    page.get_by_role("radio", name="Out").check()
+    expect(page.locator("#code-label")).to_have_text("EXIT: scan tickets of people leaving")
+    _scan(page, _code(anna))
+    expect(result).to_have_class("gate-result gate-result--accepted")
+    expect(result).to_contain_text("EXIT OK")
+    assert not Ticket.objects.get(pk=anna.pk).checked_in
+    expect(page.locator("#occupancy")).to_have_text("2 / 300 inside")
+
+    # The entrance is remembered for the next shift.
+    page.reload()
+    expect(page.locator("#entrance-name")).to_have_text("Norra entrén")
+    expect(page.locator("#code")).to_be_focused()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gate_answers_in_swedish(live_server, browser_context):
+    from playwright.sync_api import expect
+
+    entrance = EntranceFactory(name="Västra entrén", mode=Entrance.Mode.ENTRY)
+    session = SessionFactory(venue=entrance.venue)
+    booking = services.booking_create(visitor=UserFactory(), session_id=session.pk, party_size=1)
+    context = browser_context
+    _log_in(context, live_server, UserFactory(role="gate_staff"))
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "sv", "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(live_server.url + GATE)
+    page.get_by_role("button", name="Västra entrén").click()
+    expect(page.locator("#direction")).to_be_hidden()  # an entry-only gate scans no exits
+    expect(page.locator("#code-label")).to_have_text("Skanna eller skriv biljettkoden")
+
+    _scan(page, _code(booking.tickets.get()))  # the session is tomorrow
+    result = page.locator("#result")
+    expect(result).to_contain_text("NEKAD")
+    expect(result).to_contain_text("För tidigt: insläppet öppnar")
+    _assert_fits_the_phone(page, "the Swedish page")
+    page.screenshot(path=str(SCREENSHOTS / "gate-sv-too-early.png"))
