@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("expo.accounts.urls_pages")),
     path("", include("expo.bookings.urls_pages")),
     path("", include("expo.events.urls_pages")),
+    # The page invitation e-mails link to (exhibitor members).
+    path("", include("expo.exhibitors.urls_pages")),
     # Gate staff's scanning page.
     path("", include("expo.bookings.urls_gate")),
 ]

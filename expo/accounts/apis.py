@@ -271,6 +271,43 @@ class MeExportApi(APIView):
                         },
                         many=True,
                     ),
+                    "lead_sharing": inline_serializer(
+                        "ExportLeadSharing",
+                        {
+                            "consented_at": serializers.DateTimeField(allow_null=True),
+                            "leads": inline_serializer(
+                                "ExportLead",
+                                {
+                                    "exhibitor": inline_serializer(
+                                        "ExportLeadExhibitor",
+                                        {
+                                            "slug": serializers.CharField(),
+                                            "name": serializers.CharField(),
+                                        },
+                                    ),
+                                    "name": serializers.CharField(),
+                                    "email": serializers.CharField(),
+                                    "note": serializers.CharField(),
+                                    "created_at": serializers.DateTimeField(),
+                                },
+                                many=True,
+                            ),
+                            "withdrawn_from": inline_serializer(
+                                "ExportContactWithdrawal",
+                                {
+                                    "exhibitor": inline_serializer(
+                                        "ExportWithdrawnExhibitor",
+                                        {
+                                            "slug": serializers.CharField(),
+                                            "name": serializers.CharField(),
+                                        },
+                                    ),
+                                    "withdrawn_at": serializers.DateTimeField(),
+                                },
+                                many=True,
+                            ),
+                        },
+                    ),
                 },
             ),
             401: _NOT_AUTHENTICATED,

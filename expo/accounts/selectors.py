@@ -6,7 +6,7 @@ from django.utils import timezone
 from expo.accounts.models import User
 from expo.bookings.models import Booking, Notification, Ticket, WaitlistEntry
 from expo.core.permissions import user_roles
-from expo.exhibitors.models import Membership
+from expo.exhibitors.models import ContactWithdrawal, Lead, LeadConsent, Membership
 
 
 def user_profile_get(*, user_id: int) -> User:
@@ -44,6 +44,13 @@ def user_data_export(*, user: User) -> dict:
     )
     memberships = (
         Membership.objects.filter(user=user).select_related("exhibitor").order_by("created_at")
+    )
+    consent = LeadConsent.objects.filter(user=user).first()
+    leads = Lead.objects.filter(visitor=user).select_related("exhibitor").order_by("created_at")
+    withdrawals = (
+        ContactWithdrawal.objects.filter(user=user)
+        .select_related("exhibitor")
+        .order_by("withdrawn_at")
     )
     return {
         "exported_at": timezone.now(),
@@ -102,6 +109,26 @@ def user_data_export(*, user: User) -> dict:
             }
             for membership in memberships
         ],
+        "lead_sharing": {
+            "consented_at": consent.consented_at if consent else None,
+            "leads": [
+                {
+                    "exhibitor": {"slug": lead.exhibitor.slug, "name": lead.exhibitor.name},
+                    "name": lead.name,
+                    "email": lead.email,
+                    "note": lead.note,
+                    "created_at": lead.created_at,
+                }
+                for lead in leads
+            ],
+            "withdrawn_from": [
+                {
+                    "exhibitor": {"slug": w.exhibitor.slug, "name": w.exhibitor.name},
+                    "withdrawn_at": w.withdrawn_at,
+                }
+                for w in withdrawals
+            ],
+        },
     }
 
 

@@ -23,6 +23,7 @@ from expo.bookings.models import (
 from expo.bookings.services import booking_cancel, waitlist_leave
 from expo.core.exceptions import Conflict, ExpoError
 from expo.core.permissions import EXPO_STAFF, ROLES
+from expo.exhibitors.leads import contact_erase
 from expo.exhibitors.models import Membership
 
 
@@ -184,6 +185,8 @@ def user_erase(*, user: User, now: datetime | None = None) -> User:
         status=Notification.Status.PENDING,
     ).update(status=Notification.Status.FAILED, last_error="recipient erased")
     Membership.objects.filter(user=user).delete()
+    # Exhibitors' leads of the person lose their contact; no consent is left to share.
+    contact_erase(user=user, now=now)
     Token.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk}@erased.invalid"

@@ -14,6 +14,7 @@ from expo.core.exceptions import NotFound
 from expo.core.permissions import IsGateStaff, is_expo_staff
 from expo.events.models import Session, Venue
 from expo.events.selectors import session_list
+from expo.exhibitors.selectors import member_exhibitors
 
 
 class ScanInputSerializer(serializers.Serializer):
@@ -193,8 +194,7 @@ class SessionAttendanceApi(APIView):
 def _may_see_attendance(user, session: Session) -> bool:
     if is_expo_staff(user):
         return True
+    # Who acts for which organisation is decided in one place (invariant 6).
     return bool(
-        user.is_authenticated
-        and session.host_id
-        and user.memberships.filter(exhibitor_id=session.host_id).exists()
+        session.host_id and member_exhibitors(user=user).filter(pk=session.host_id).exists()
     )

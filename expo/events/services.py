@@ -1,13 +1,17 @@
 """Writes to the catalogue. Booking-side effects (waitlist offers) are called from here."""
 
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from expo.bookings.models import Booking, Notification
-from expo.bookings.outbox import notifications_add
+from expo.bookings.outbox import notification_to_person_add, notifications_add
 from expo.bookings.services import waitlist_offer_free_seats
-from expo.core.exceptions import Conflict, InvalidInput
+from expo.core.exceptions import Conflict, InvalidInput, NotFound
 from expo.events.models import Session
+from expo.exhibitors.models import Membership
 
 
 class CapacityBelowBooked(Conflict):
@@ -85,3 +89,121 @@ def _tell_booked_visitors_of_change(session: Session) -> None:
     bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
     version = session.updated_at.strftime("%Y%m%d%H%M%S%f")
     notifications_add(Notification.Kind.SESSION_CHANGED, bookings=bookings, suffix=version)
+
+
+# --- Sessions proposed by exhibitors --------------------------------------------------
+
+
+class SessionNotPending(Conflict):
+    code = "session_not_pending"
+    default_detail = "Only a session waiting for approval can be changed this way."
+
+
+def session_proposal_check(*, host, venue, starts_at, ends_at, now=None) -> None:
+    """What a proposal must satisfy beyond a staff-made session: the host's expo, its days,
+    and a start still ahead. Raises `InvalidInput` naming the fields."""
+    now = now or timezone.now()
+    expo = host.expo
+    errors = {}
+    if venue.expo_id != host.expo_id:
+        errors["venue"] = ["This venue is not part of your expo."]
+    zone = ZoneInfo(expo.time_zone)
+    first, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
+    if first < expo.starts_on or last > expo.ends_on:
+        errors["starts_at"] = [
+            f"The session must take place during the expo ({expo.starts_on} – {expo.ends_on})."
+        ]
+    elif starts_at <= now:
+        errors["starts_at"] = ["The session must start in the future."]
+    if errors:
+        raise InvalidInput("Some fields are not valid.", fields=errors)
+
+
+@transaction.atomic
+def session_propose(*, host, data: dict, proposed_by) -> Session:
+    """An exhibitor's proposal: hosted by them, `pending` until expo staff decide."""
+    session_proposal_check(
+        host=host, venue=data["venue"], starts_at=data["starts_at"], ends_at=data["ends_at"]
+    )
+    data = {**data, "host": host, "status": Session.Status.PENDING, "status_reason": ""}
+    return session_create(data=data, proposed_by=proposed_by)
+
+
+@transaction.atomic
+def session_approve(*, session_id: int, approved_by) -> Session:
+    """Publish a pending proposal and tell the exhibitor. Visitors can book it at once."""
+    session = _pending_session_locked(session_id)
+    session.status = Session.Status.PUBLISHED
+    session.status_reason = ""
+    session.save(update_fields=["status", "status_reason", "updated_at"])
+    _tell_proposer(session, Notification.Kind.SESSION_APPROVED)
+    return session
+
+
+@transaction.atomic
+def session_reject(*, session_id: int, reason: str, rejected_by) -> Session:
+    """Turn a proposal down with a reason the exhibitor reads in their e-mail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(fields={"reason": ["Say why, so the exhibitor can do better."]})
+    session = _pending_session_locked(session_id)
+    session.status = Session.Status.REJECTED
+    session.status_reason = reason
+    session.save(update_fields=["status", "status_reason", "updated_at"])
+    _tell_proposer(session, Notification.Kind.SESSION_REJECTED)
+    return session
+
+
+def _pending_session_locked(session_id: int) -> Session:
+    session = (
+        Session.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("host", "venue")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound()
+    if session.status != Session.Status.PENDING:
+        raise SessionNotPending(extra={"status": session.status})
+    return session
+
+
+def _tell_proposer(session: Session, kind: str) -> None:
+    """The member who proposed it, while still a member; else the organisation's owners;
+    else its contact address. A session sent back to `pending` and decided again is told
+    again: the key carries the moment of the decision."""
+    host = session.host
+    if host is None:  # a staff-made session put to pending by hand: nobody to tell
+        return
+    members = Membership.objects.filter(exhibitor=host).select_related("user")
+    recipients = [m.user for m in members if m.user_id == session.proposed_by_id]
+    if not recipients:
+        recipients = [m.user for m in members if m.role == Membership.Role.OWNER]
+    context = {
+        "session_id": session.pk,
+        "title_sv": session.title_sv,
+        "title_en": session.title_en,
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+        "venue_name": session.venue.name,
+        "exhibitor_name": host.name,
+        "exhibitor_slug": host.slug,
+        "reason": session.status_reason,
+        "session_url": f"{settings.SITE_URL}/sessions/{session.pk}/",
+    }
+    stamp = session.updated_at.strftime("%Y%m%d%H%M%S%f")
+    for user in recipients:
+        notification_to_person_add(
+            kind,
+            key=f"session:{session.pk}:{kind}:{stamp}:user-{user.pk}",
+            user=user,
+            email=user.email,
+            context=context,
+        )
+    if not recipients and host.contact_email:
+        notification_to_person_add(
+            kind,
+            key=f"session:{session.pk}:{kind}:{stamp}:contact",
+            email=host.contact_email,
+            context=context,
+        )

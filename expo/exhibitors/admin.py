@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from expo.exhibitors.models import Exhibitor, Membership, Stand
+from expo.exhibitors.models import Exhibitor, Invitation, Membership, Stand
 
 
 class StandInline(admin.TabularInline):
@@ -23,6 +23,32 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class InvitationInline(admin.TabularInline):
+    """Who has been invited and what became of it; owners invite in the portal (the
+    token only exists in the e-mail, so an invitation cannot be made here)."""
+
+    model = Invitation
+    fields = (
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invited_by")
+
+
 @admin.register(Exhibitor)
 class ExhibitorAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "status", "contact_email", "stand_count", "member_count")
@@ -38,7 +64,7 @@ class ExhibitorAdmin(admin.ModelAdmin):
         (_("Description"), {"fields": ("description_sv", "description_en")}),
         (_("Record"), {"fields": ("created_at",)}),
     )
-    inlines = [StandInline, MembershipInline]
+    inlines = [StandInline, MembershipInline, InvitationInline]
 
     def get_queryset(self, request):
         return (

@@ -83,3 +83,153 @@ class Stand(models.Model):
 
     def __str__(self):
         return f"{self.venue} {self.code}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation for someone to act for the organisation.
+
+    Only a hash of the token is stored: the token itself travels in the e-mail link,
+    so a copy of this table is no key to anyone's organisation.
+    """
+
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()  # stored lower-case, like User.email
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A new invitation to the same address replaces the open one.
+            models.UniqueConstraint(
+                fields=["exhibitor", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_exhibitor_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.exhibitor} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class LeadConsent(models.Model):
+    """A visitor's account-wide opt-in to share their name and e-mail with exhibitors.
+
+    With it, a stand that scans the visitor's ticket keeps a lead, and the hosts of the
+    sessions the visitor books see their e-mail on the attendee list. Withdrawing it
+    deletes this row and wipes the contact from every lead (see `lead_consent_set`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lead_consent"
+    )
+    consented_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user} since {self.consented_at:%Y-%m-%d}"
+
+
+class ContactWithdrawal(models.Model):
+    """The visitor told this exhibitor to forget them, whatever their general consent.
+
+    Kept (the expo's record, never shown to the exhibitor as a person) so the
+    withdrawal holds: the exhibitor cannot scan the visitor as a lead again, nor see
+    their e-mail on attendee lists.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_withdrawals"
+    )
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="contact_withdrawals"
+    )
+    withdrawn_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exhibitor"], name="contact_withdrawal_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} withdrew from {self.exhibitor}"
+
+
+class Lead(models.Model):
+    """A visitor met at the stand who agreed to be contacted: their contact as scanned.
+
+    `name` and `email` are a copy taken at the scan, as the exhibitor's CRM will hold
+    them. When the visitor withdraws, the row stays (the exhibitor's count of leads does
+    not silently shrink) but loses everything that points at the person.
+    """
+
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="leads")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="leads_given",
+    )
+    ticket = models.ForeignKey(
+        "bookings.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    note = models.TextField(blank=True)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consented_at = models.DateTimeField(help_text=_("When the visitor opted in to sharing."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Scanning the same visitor again adds to the lead instead of duplicating it.
+            models.UniqueConstraint(
+                fields=["exhibitor", "visitor"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="lead_one_open_per_exhibitor_visitor",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | Q(visitor__isnull=True, ticket__isnull=True, name="", email="", note=""),
+                name="lead_withdrawn_keeps_no_contact",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["exhibitor", "created_at"], name="lead_exhibitor_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name or '—'} @ {self.exhibitor}"

@@ -30,9 +30,13 @@ from tests.factories import (
     VenueFactory,
 )
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the test
-# makes between browser steps are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+@pytest.fixture(autouse=True)
+def _sync_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test thread; the ORM calls the
+    test makes between browser steps are still plain synchronous calls."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 GATE = "/gate/"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

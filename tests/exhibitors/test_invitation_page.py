@@ -1,0 +1,51 @@
+"""The page an invitation e-mail links to: see the invitation, log in, join."""
+
+import pytest
+from django.urls import reverse
+
+from expo.bookings.models import Notification
+from expo.exhibitors.models import Membership
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.exhibitors.urls_with_pages")]
+
+
+def page_path(world):
+    mail = Notification.objects.get(key=f"invitation:{world.invitation_a.pk}")
+    path = reverse("exhibitors:invitation", args=[world.invitation_token])
+    assert mail.context["accept_url"].endswith(path)
+    return path
+
+
+def test_anonymous_sees_the_invitation_and_is_asked_to_log_in(world, client):
+    response = client.get(page_path(world))
+    assert response.status_code == 200
+    assert b"Alfa Energi AB" in response.content
+    assert b"invitee@example.org" in response.content
+    assert reverse("accounts:login").encode() in response.content
+    posted = client.post(page_path(world))
+    assert posted.status_code == 302
+    assert posted["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_invited_person_joins(world, client):
+    invitee = UserFactory(email="invitee@example.org")
+    client.force_login(invitee)
+    path = page_path(world)
+    assert b'id="accept-invitation"' in client.get(path).content
+    response = client.post(path, follow=True)
+    assert response.status_code == 200
+    assert Membership.objects.filter(user=invitee, exhibitor=world.a).exists()
+    assert b"has been accepted" in response.content
+
+
+def test_someone_else_cannot_join_with_the_link(world, client):
+    client.force_login(world.visitor)
+    path = page_path(world)
+    assert b'id="accept-invitation"' not in client.get(path).content
+    client.post(path)
+    assert not Membership.objects.filter(user=world.visitor).exists()
+
+
+def test_unknown_link_is_not_found(world, client):
+    assert client.get("/exhibitor/invitations/nope/").status_code == 404
