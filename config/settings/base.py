@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "expo.bookings.tasks.expire_waitlist_offers",
         "schedule": timedelta(minutes=1),
     },
+    "release-no-shows": {
+        "task": "expo.bookings.tasks.release_no_shows",
+        "schedule": timedelta(minutes=1),
+    },
     "purge-idempotency-keys": {
         "task": "expo.bookings.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=17),
@@ -266,8 +270,11 @@ REMINDER_OFFSETS_HOURS = sorted(
 )
 # A row still pending this long was never queued (broker down) or its task was lost.
 NOTIFICATION_SWEEP_AFTER_MINUTES = env.int("NOTIFICATION_SWEEP_AFTER_MINUTES", default=5)
-# Tries per message (with exponential backoff) before it is marked failed in the admin.
+# Tries per message before it is marked failed in the admin, waiting up to 1, 2, 4, 8
+# times the backoff between tries (randomised), so a mail server outage of a few minutes
+# is ridden out: https://docs.celeryq.dev/en/stable/userguide/tasks.html#Task.retry_backoff
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BACKOFF_SECONDS = env.int("NOTIFICATION_RETRY_BACKOFF_SECONDS", default=60)
 # Django's default is to wait forever on a silent SMTP server, which would hold a
 # worker and leave its message in `sending`.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -32,7 +32,7 @@ def notification_to_person_add(
         [Notification(key=key, kind=kind, user=user, email=email, context=context or {})],
         ignore_conflicts=True,
     )
-    transaction.on_commit(lambda: _queue_delivery([key]))
+    transaction.on_commit(lambda: notifications_queue([key]))
 
 
 def notifications_add(
@@ -65,15 +65,20 @@ def notifications_add(
         return
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]
-    transaction.on_commit(lambda: _queue_delivery(keys))
+    transaction.on_commit(lambda: notifications_queue(keys))
 
 
-def _queue_delivery(keys: list[str]) -> None:
+def notifications_queue(keys: list[str]) -> None:
+    """Hand rows to Celery; with the broker down they stay pending for the sweep."""
+    from kombu.exceptions import OperationalError
+
     from expo.bookings.tasks import deliver_notification
 
     for key in keys:
         try:
             deliver_notification.delay(key)
-        except Exception:  # noqa: BLE001 - broker down: the row stays pending for the sweep
+        except OperationalError:  # broker down: the rest stay pending for the sweep too
             logger.warning("could not queue notification %s; the sweep will send it", key)
             return
+        except Exception:
+            logger.exception("delivering notification %s failed; the sweep will retry it", key)

@@ -1,8 +1,15 @@
-"""Celery entry points: thin, take ids, call a service."""
+"""Celery entry points: thin, take ids, call a service.
+
+Routes (settings.CELERY_TASK_ROUTES): ``deliver_*`` on the mail queue, the rest on
+housekeeping. Every task is safe to run twice, so `acks_late` redelivery after a worker
+died costs nothing worse than a no-op.
+"""
 
 from celery import shared_task
+from django.conf import settings
 
-from expo.bookings import services
+from expo.bookings import notifications, services
+from expo.bookings.notifications import TransientDeliveryError
 
 
 @shared_task(acks_late=True)
@@ -10,11 +17,50 @@ def expire_waitlist_offers() -> int:
     return services.waitlist_expire_offers()
 
 
-@shared_task
+@shared_task(acks_late=True)
 def purge_idempotency_keys() -> int:
     return services.idempotency_keys_purge()
 
 
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(TransientDeliveryError,),
+    retry_backoff=settings.NOTIFICATION_RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=10 * 60,
+    # The row counts its own attempts and gives up first; this only bounds the chain.
+    max_retries=settings.NOTIFICATION_MAX_ATTEMPTS,
+)
+def deliver_notification(self, key: str) -> str:
+    """Send one outbox row; SMTP trouble retries with exponential backoff.
+
+    Run eagerly (the embedded default, tests) there is no broker to hold a delayed
+    retry and Celery would raise its `Retry` into the code that queued the task, so the
+    tries are made at once instead; the last one ends the row as `failed`.
+    """
+    for _try in range(settings.NOTIFICATION_MAX_ATTEMPTS - 1):
+        try:
+            return notifications.notification_deliver(key=key)
+        except TransientDeliveryError:
+            if not self.request.is_eager:
+                raise
+    return notifications.notification_deliver(key=key)
+
+
+# Bulk hand-offs: queuing 100 000 reminders takes longer than the default soft limit.
+BULK_LIMITS = {"soft_time_limit": 10 * 60, "time_limit": 11 * 60}
+
+
+@shared_task(acks_late=True, **BULK_LIMITS)
+def sweep_notifications() -> int:
+    return notifications.notifications_sweep()
+
+
+@shared_task(acks_late=True, **BULK_LIMITS)
+def queue_due_reminders() -> int:
+    return notifications.reminders_queue_due()
+
+
 @shared_task(acks_late=True)
-def deliver_notification(key: str) -> None:
-    """Sending arrives with the notifications work; the row stays pending until then."""
+def release_no_shows() -> int:
+    return services.tickets_release_no_shows()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("bookings/", views.booking_list, name="list"),
     path("bookings/<str:reference>/", views.booking_detail, name="detail"),
     path("bookings/<str:reference>/cancel/", views.booking_cancel, name="cancel"),
+    path("waitlist/<int:entry_id>/", views.waitlist_entry, name="waitlist-entry"),
     path("waitlist/<int:entry_id>/accept/", views.waitlist_accept, name="waitlist-accept"),
     path("waitlist/<int:entry_id>/leave/", views.waitlist_leave, name="waitlist-leave"),
 ]

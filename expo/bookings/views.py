@@ -219,3 +219,11 @@ def waitlist_leave(request, entry_id: int):
     else:
         messages.info(request, _("This waitlist place is no longer open."))
     return redirect("bookings:list")
+
+
+@login_required(login_url=LOGIN_URL)
+def waitlist_entry(request, entry_id: int):
+    """Where an offer e-mail links to: the visitor's bookings, at that entry."""
+    if not selectors.waitlist_list(user=request.user).filter(pk=entry_id).exists():
+        raise Http404
+    return redirect(f"{reverse('bookings:list')}#waitlist-{entry_id}")

@@ -539,3 +539,20 @@ def test_language_switch_shows_swedish(client):
     swedish_days = ["Söndag", "Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag"]
     assert swedish_days[int(weekday)] in swedish  # Django's own Swedish dates
     assert 'value="sv" lang="sv" title="Svenska" aria-current="true"' in swedish
+
+
+@pytest.mark.django_db
+def test_the_offer_e_mail_link_leads_to_the_visitors_entry(client):
+    from expo.bookings import services as booking_services
+    from tests.factories import SessionFactory, UserFactory
+
+    session = SessionFactory(capacity=1)
+    booking_services.booking_create(visitor=UserFactory(), session_id=session.pk, party_size=1)
+    visitor = UserFactory()
+    entry = booking_services.waitlist_join(visitor=visitor, session_id=session.pk, party_size=1)
+    client.force_login(visitor)
+    response = client.get(f"/waitlist/{entry.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/bookings/#waitlist-{entry.pk}")
+    client.force_login(UserFactory())
+    assert client.get(f"/waitlist/{entry.pk}/").status_code == 404

@@ -1,0 +1,314 @@
+"""Ticket mail end to end, with real parts: a Celery worker process on Redis, an SMTP
+server on 127.0.0.1 and PostgreSQL. Invariant 4 under the faults that matter: the broker
+down at booking time, a worker killed in the middle of the SMTP conversation, and a mail
+server that says "try again later".
+
+Each test gets its own queue, so tests running in parallel (pytest-xdist) on the same
+Redis never take each other's tasks. The worker reads the test database.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import kombu.pools
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from expo.bookings import services
+from expo.bookings.models import Notification
+from expo.bookings.notifications import INTERRUPTED, notifications_retry, notifications_sweep
+from expo.bookings.services import Attendee
+from expo.bookings.ticket_codes import ticket_code_verify
+from tests.bookings.smtp_sink import SmtpSink, attachments_of, free_port, ticket_codes_in
+from tests.factories import SessionFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+TASKS = "expo.bookings.tasks.*"
+# The worker runs the project's Celery app with the test's queue and, for the test that
+# kills a worker, a short visibility timeout so the orphaned task comes back quickly.
+WORKER = """
+import json, os
+import django
+django.setup()
+from config.celery import app
+queue = os.environ["E2E_QUEUE"]
+app.conf.task_routes = {os.environ["E2E_TASKS"]: {"queue": queue}}
+app.conf.broker_transport_options = {
+    **app.conf.broker_transport_options, **json.loads(os.environ["E2E_TRANSPORT_OPTIONS"])
+}
+app.worker_main(["worker", "--queues", queue, "--pool", "solo", "--loglevel", "INFO",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat",
+                 "--hostname", "e2e-" + queue + "@%h"])
+"""
+
+
+class Worker:
+    """A Celery worker subprocess; its log is kept to wait on what it did."""
+
+    def __init__(self, *, queue: str, smtp_port: int, log: Path, transport_options=None):
+        self.log = log
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DATABASE_URL": _test_database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "NOTIFICATION_RETRY_BACKOFF_SECONDS": "1",  # retries within seconds, not minutes
+            "E2E_QUEUE": queue,
+            "E2E_TASKS": TASKS,
+            "E2E_TRANSPORT_OPTIONS": json.dumps(transport_options or {}),
+            "PYTHONUNBUFFERED": "1",
+        }
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", WORKER],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.wait_for_log(" ready.", timeout=60)
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_for_log(self, needle: str, *, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.text():
+                return
+            if self.process.poll() is not None:
+                raise AssertionError(f"worker exited:\n{self.text()[-3000:]}")
+            time.sleep(0.1)
+        raise AssertionError(f"worker never logged {needle!r}:\n{self.text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no ack, like a node lost mid-task."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _forget_broker_connections() -> None:
+    """Celery caches its broker pool and router; drop them so changed settings apply."""
+    kombu.pools.reset()  # kombu keeps producers per broker across Celery's own reset
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.amqp._rtable = None
+    celery_app.amqp.__dict__.pop("router", None)
+
+
+@contextmanager
+def publishing(*, broker_url: str, queue: str):
+    """This process queues tasks for real (tests run Celery eagerly otherwise)."""
+    conf = celery_app.conf
+    saved = {name: conf[name] for name in ("broker_url", "task_always_eager", "task_routes")}
+    routes = {TASKS: {"queue": queue}}
+    conf.update(broker_url=broker_url, task_always_eager=False, task_routes=routes)
+    _forget_broker_connections()
+    try:
+        yield
+    finally:
+        conf.update(saved)
+        _forget_broker_connections()
+
+
+@pytest.fixture
+def queue():
+    name = f"e2e-{uuid.uuid4().hex[:10]}"
+    yield name
+    # Leftovers (a duplicate task nobody needed) must not pile up in a shared Redis.
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    leftovers = list(client.scan_iter(match=f"*{name}*"))
+    if leftovers:
+        client.delete(*leftovers)
+
+
+@pytest.fixture
+def sink():
+    with SmtpSink() as smtp:
+        yield smtp
+
+
+@pytest.fixture
+def workers(queue, sink, tmp_path):
+    """Start workers with `workers.start()`; every one is stopped after the test."""
+    started = []
+
+    class Workers:
+        @staticmethod
+        def start(**transport_options) -> Worker:
+            worker = Worker(
+                queue=queue,
+                smtp_port=sink.port,
+                log=tmp_path / f"worker-{len(started)}.log",
+                transport_options=transport_options,
+            )
+            started.append(worker)
+            return worker
+
+    yield Workers
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def broker(queue):
+    with publishing(broker_url=settings.REDIS_URL, queue=queue):
+        yield
+
+
+def book(*, party_size=1, attendees=()):
+    session = SessionFactory()
+    return services.booking_create(
+        visitor=UserFactory(), session_id=session.pk, party_size=party_size, attendees=attendees
+    )
+
+
+def confirmation(booking) -> Notification:
+    return Notification.objects.get(booking=booking, key__endswith=":booking_confirmed")
+
+
+def wait_until(condition, *, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting until {what}")
+
+
+def test_booking_mails_tickets_that_scan(sink, workers, broker):
+    workers.start()
+
+    booking = book(party_size=2, attendees=[Attendee("Astrid"), Attendee("Bo", "bo@example.org")])
+
+    messages = sink.wait_for(2)
+    by_recipient = {message["To"]: message for message in messages}
+    tickets = {ticket.attendee_name: ticket for ticket in booking.tickets.all()}
+    visitor_mail = by_recipient[booking.visitor.email]
+    scanned = [ticket_code_verify(code) for code in ticket_codes_in(visitor_mail).values()]
+    assert sorted(claim.ticket_id for claim in scanned) == sorted(t.pk for t in tickets.values())
+    assert {claim.session_id for claim in scanned} == {booking.session_id}
+    assert [name for name in attachments_of(visitor_mail) if name.endswith(".ics")]
+    (bo_code,) = ticket_codes_in(by_recipient["bo@example.org"]).values()
+    assert ticket_code_verify(bo_code).ticket_id == tickets["Bo"].pk
+    wait_until(
+        lambda: set(Notification.objects.values_list("status", flat=True)) == {"sent"},
+        timeout=10,
+        what="both rows are marked sent",
+    )
+    time.sleep(0.5)
+    assert len(sink.messages) == 2
+
+
+def test_broker_down_at_booking_time_the_sweep_sends_it_later(sink, workers, queue):
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    with publishing(broker_url=closed, queue=queue):
+        booking = book()  # the on-commit hand-off to Celery fails; the booking stands
+
+    assert confirmation(booking).status == Notification.Status.PENDING
+    workers.start()
+    time.sleep(1)
+    assert sink.messages == []
+
+    with publishing(broker_url=settings.REDIS_URL, queue=queue):
+        assert notifications_sweep(now=timezone.now() + timedelta(minutes=6)) == 1
+        (message,) = sink.wait_for(1)
+
+    assert message["To"] == booking.visitor.email
+    wait_until(
+        lambda: confirmation(booking).status == Notification.Status.SENT,
+        timeout=10,
+        what="the row is marked sent",
+    )
+
+
+@pytest.mark.parametrize("server_had_it", [True, False], ids=["accepted", "not_accepted"])
+def test_a_worker_killed_mid_smtp_never_causes_a_second_copy(sink, workers, broker, server_had_it):
+    sink.stall_next(accept_first=server_had_it)
+    first = workers.start()
+    booking = book()
+    assert sink.stalled.wait(60), "the worker never reached the SMTP server"
+    assert confirmation(booking).status == Notification.Status.SENDING
+
+    first.kill()
+    sink.release()
+    # The unacked task comes back from Redis to a new worker, finds the row `sending`
+    # and sends nothing.
+    second = workers.start(
+        visibility_timeout=2, unacked_restore_interval=1, unacked_restore_throttle=1
+    )
+    second.wait_for_log("succeeded", timeout=60)
+    assert "'sending'" in second.text()
+
+    notifications_sweep(now=timezone.now() + timedelta(minutes=10))
+    row = confirmation(booking)
+    assert (row.status, row.last_error) == (Notification.Status.FAILED, INTERRUPTED)
+    assert len(sink.messages) == (1 if server_had_it else 0)
+
+    if not server_had_it:
+        # Staff read the mail log, see nothing went out and retry: delivered once.
+        notifications_retry(notification_ids=[row.pk])
+        sink.wait_for(1)
+        wait_until(
+            lambda: confirmation(booking).status == Notification.Status.SENT,
+            timeout=10,
+            what="the retried row is marked sent",
+        )
+    time.sleep(0.5)
+    assert len(sink.messages) == 1
+
+
+def test_smtp_failing_twice_then_succeeding_delivers_once(sink, workers, broker):
+    sink.fail_next(2)
+    workers.start()
+
+    booking = book()
+
+    (message,) = sink.wait_for(1, timeout=60)
+    assert message["To"] == booking.visitor.email
+    wait_until(
+        lambda: confirmation(booking).status == Notification.Status.SENT,
+        timeout=10,
+        what="the row is marked sent",
+    )
+    row = confirmation(booking)
+    assert (row.attempts, row.last_error) == (3, "")
+    time.sleep(0.5)
+    assert len(sink.messages) == 1
