@@ -147,13 +147,13 @@ class StaffSessionSerializer(SessionSerializer):
         ]
 
 
-class SessionWriteSerializer(serializers.Serializer):
-    """Input for staff create (all required fields) and edit (`partial=True`)."""
+class SessionFieldsSerializer(serializers.Serializer):
+    """The fields of a session that anyone who may write one sets."""
 
     title_sv = serializers.CharField(max_length=200)
     title_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description_sv = serializers.CharField(required=False, allow_blank=True)
-    description_en = serializers.CharField(required=False, allow_blank=True)
+    description_sv = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    description_en = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     kind = serializers.ChoiceField(choices=Session.Kind.choices)
     language = serializers.ChoiceField(choices=Session.Language.choices, required=False)
     starts_at = serializers.DateTimeField()
@@ -162,9 +162,6 @@ class SessionWriteSerializer(serializers.Serializer):
     exhibition = serializers.SlugRelatedField(
         slug_field="slug", queryset=Exhibition.objects.all(), required=False, allow_null=True
     )
-    host = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Exhibitor.objects.all(), required=False, allow_null=True
-    )
     themes = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
     )
@@ -172,6 +169,14 @@ class SessionWriteSerializer(serializers.Serializer):
     max_party_size = serializers.IntegerField(min_value=1, max_value=50, required=False)
     booking_opens_at = serializers.DateTimeField(required=False, allow_null=True)
     booking_closes_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class SessionWriteSerializer(SessionFieldsSerializer):
+    """Input for staff create (all required fields) and edit (`partial=True`)."""
+
+    host = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Exhibitor.objects.all(), required=False, allow_null=True
+    )
     no_show_release_minutes = serializers.IntegerField(
         min_value=0, max_value=24 * 60, required=False, allow_null=True
     )

@@ -4,9 +4,10 @@ from rest_framework import serializers
 
 from expo.bookings.models import Booking, Ticket
 from expo.bookings.selectors import session_attendance
-from expo.events.models import Exhibition, Session, Theme, Venue
+from expo.events.models import Venue
 from expo.events.serializers import (
     ExhibitorRefSerializer,
+    SessionFieldsSerializer,
     StaffSessionSerializer,
     VenueRefSerializer,
 )
@@ -169,29 +170,11 @@ class InvitationPreviewSerializer(serializers.ModelSerializer):
 # --- Portal: sessions ----------------------------------------------------------------------
 
 
-class ProposalInputSerializer(serializers.Serializer):
+class ProposalInputSerializer(SessionFieldsSerializer):
     """A session an exhibitor proposes (all required fields) or edits (`partial=True`).
     Host, status and the no-show rule are not theirs to set."""
 
-    title_sv = serializers.CharField(max_length=200)
-    title_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description_sv = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    description_en = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    kind = serializers.ChoiceField(choices=Session.Kind.choices)
-    language = serializers.ChoiceField(choices=Session.Language.choices, required=False)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    venue = serializers.SlugRelatedField(slug_field="slug", queryset=Venue.objects.all())
-    exhibition = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Exhibition.objects.all(), required=False, allow_null=True
-    )
-    themes = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
-    )
     capacity = serializers.IntegerField(min_value=1, max_value=100_000)
-    max_party_size = serializers.IntegerField(min_value=1, max_value=50, required=False)
-    booking_opens_at = serializers.DateTimeField(required=False, allow_null=True)
-    booking_closes_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class HostedSessionSerializer(StaffSessionSerializer):
