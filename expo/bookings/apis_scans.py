@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,7 +12,7 @@ from expo.bookings import scanning, selectors
 from expo.bookings.models import Scan, Ticket
 from expo.bookings.ticket_codes import public_keys
 from expo.core.exceptions import NotFound
-from expo.core.permissions import IsGateStaff, is_expo_staff
+from expo.core.permissions import IsGateStaff, is_expo_staff, is_scan_only
 from expo.events.models import Session, Venue
 from expo.events.selectors import session_list
 from expo.exhibitors.selectors import member_exhibitors
@@ -185,6 +186,8 @@ class SessionAttendanceApi(APIView):
         )
     )
     def get(self, request, session_id):
+        if is_scan_only(request.user):
+            raise PermissionDenied()  # gate staff scan and nothing else
         session = session_list(include_unpublished=True).filter(pk=session_id).first()
         if session is None or not _may_see_attendance(request.user, session):
             raise NotFound()
