@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Translated:
@@ -162,7 +163,7 @@ class Session(models.Model, Translated):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending approval")
         PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("session", "Cancelled")
         REJECTED = "rejected", _("Rejected")
 
     class Language(models.TextChoices):
