@@ -13,7 +13,7 @@ from harness import fresh_database, gunicorn, latency_summary, save, setup_djang
 GATES = 32
 SCANS_PER_GATE = 60
 WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
-THREADS = int(os.environ.get("BENCH_THREADS", 8))
+THREADS = int(os.environ.get("BENCH_THREADS", 2))
 
 
 def prepare():
