@@ -173,7 +173,7 @@ def main():
     setup_django()
     crowd_session, sql_session, tokens, user_range = prepare()
     print(f"{VISITORS} visitors rush {SEATS} seats through gunicorn ...", flush=True)
-    with gunicorn(workers=4, threads=8) as port:
+    with gunicorn(workers=4, threads=2) as port:
         http_figures = crowd(port, crowd_session.pk, tokens)
     crowd_session.refresh_from_db()
     from expo.bookings.models import Booking
