@@ -179,11 +179,11 @@ def user_erase(*, user: User, now: datetime | None = None) -> User:
     # Stored booking responses, replayed on retries, carry attendee names.
     IdempotencyKey.objects.filter(user=user).delete()
     # Nobody is left to write to: the cancellations above, unsent reminders and offers.
-    # `failed` is final, so no retry or sweep picks these rows up again.
+    # `skipped` is final, so no retry or sweep picks these rows up again.
     Notification.objects.filter(
         Q(booking__visitor=user) | Q(waitlist_entry__visitor=user),
         status=Notification.Status.PENDING,
-    ).update(status=Notification.Status.FAILED, last_error="recipient erased")
+    ).update(status=Notification.Status.SKIPPED, last_error="recipient erased")
     Membership.objects.filter(user=user).delete()
     # Exhibitors' leads of the person lose their contact; no consent is left to share.
     contact_erase(user=user, now=now)

@@ -180,6 +180,8 @@ class Notification(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Became wrong to send before it went out (cancelled booking, lapsed offer).
+        SKIPPED = "skipped", _("Skipped")
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,8 +1,9 @@
 """Delivering the e-mail outbox: each `Notification` row becomes one e-mail, at most once.
 
-A row moves ``pending → sending → sent | failed`` (STYLE 12). `notification_deliver`
-locks the row and marks it `sending` in a short transaction that commits *before* the
-SMTP conversation; only after the server accepted the message is it marked `sent`.
+A row moves ``pending → sending → sent | failed``, or ``pending → skipped`` (STYLE 12).
+`notification_deliver` locks the row and marks it `sending` in a short transaction that
+commits *before* the SMTP conversation; only after the server accepted the message is it
+marked `sent`.
 A retry, a sweep or a duplicate task that finds the row in any other state than
 `pending` does nothing, so no path sends a message twice (invariant 4).
 
@@ -18,8 +19,8 @@ Model notes (no column was added for these; see the report that came with this m
 - While a row is `sending`, `sent_at` holds when the attempt began, so the sweep can
   tell a dead attempt from a live one; once `sent`, it is when the server accepted it.
 - A message that became wrong to send (a reminder for a cancelled booking, an offer
-  that lapsed while the broker was down) is `failed` with `last_error` starting with
-  ``skipped:``. Not `sent`, which would be a lie; "retry" re-checks and skips again.
+  that lapsed while the broker was down) is `skipped`, with the reason in `last_error`:
+  not `sent`, which would be a lie, nor `failed`, which would ask staff to act.
 - Attendees who gave their own address get their own ticket in their own message, from
   a row of their own keyed ``<visitor's key>:ticket-<id>``. Those rows are written in the
   transaction that claims the visitor's row, so they exist exactly when the visitor's
@@ -64,7 +65,6 @@ Status = Notification.Status
 # Worth another try. OSError covers refused connections, resets and timeouts.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 INTERRUPTED = "interrupted while sending; check the mail log before retrying"
-SKIPPED = "skipped: "
 BATCH_SIZE = 1000
 # A sweep re-queues at most this many batches: while workers chew through a backlog,
 # rows that are merely waiting in the queue look stuck too, and their copies are no-ops.
@@ -148,7 +148,7 @@ def _claim(key: str) -> Notification | str:
     now = timezone.now()
     reason = _skip_reason(notification, now)
     if reason:
-        _mark(notification, Status.FAILED, last_error=SKIPPED + reason)
+        _mark(notification, Status.SKIPPED, last_error=reason)
         return "skipped"
     # Conditional as well as locked: SQLite (the embedded default) has no row locks.
     if not Notification.objects.filter(pk=notification.pk, status=Status.PENDING).update(
