@@ -3,11 +3,21 @@
 The page is a thin shell; `static/expo/gate.js` does the work against the scan API
 (`apis_scans.py`) and keeps scanning on its own when the network drops. The view only
 decides who may open it and tells the script where the API lives.
+
+`gate_service_worker` serves `static/expo/gate-sw.js` from under /gate/, so that a gate
+reloaded without network still opens the page (the worker's scope is its own folder).
 """
+
+import hashlib
+import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -17,6 +27,12 @@ from expo.core.permissions import is_gate_staff
 TEMPLATE = "gate/scan.html"
 # Filled in by the script with the picked entrance's venue slug.
 VENUE_SLUG_PLACEHOLDER = "venue-slug"
+
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "expo" / "gate-sw.js"
+# What the page loads besides itself (templates/gate/scan.html): kept for offline reloads.
+GATE_ASSETS = ("expo/gate.js", "expo/gate.css")
+# The worker deletes caches with this prefix but another name: the previous deploy's.
+SW_CACHE_PREFIX = "h22-gate-"
 
 
 def _url_or_none(name: str) -> str | None:
@@ -37,7 +53,10 @@ def _gate_config(request) -> dict:
             "entrances": reverse("entrance-list"),
             "sessions": reverse("session-list"),
             "occupancy": reverse("venue-occupancy", kwargs={"slug": VENUE_SLUG_PLACEHOLDER}),
+            "page": reverse("gate:scan"),
+            "serviceWorker": reverse("gate:service-worker"),
         },
+        "swCachePrefix": SW_CACHE_PREFIX,
         "venueSlugPlaceholder": VENUE_SLUG_PLACEHOLDER,
         "scanOpensMinutes": settings.SCAN_OPENS_MINUTES_BEFORE_START,
         "timeZone": settings.EXPO_TIME_ZONE,
@@ -60,3 +79,38 @@ def gate_scan(request):
     if not is_gate_staff(request.user):
         return render(request, TEMPLATE, {**context, "forbidden": True}, status=403)
     return render(request, TEMPLATE, {**context, "gate_config": _gate_config(request)})
+
+
+def _service_worker_config(source: bytes) -> dict:
+    # The URLs as the page writes them: hashed names under the manifest storage
+    # (production), plain ones under DEBUG and in tests.
+    assets = [static(name) for name in GATE_ASSETS]
+    # The cache name changes whenever the worker or a file it keeps changes, so a deploy
+    # (or, under DEBUG, an edit) installs a new worker with fresh copies. The file
+    # contents count too: under DEBUG the URLs never change.
+    digest = hashlib.sha256(source)
+    for name, url in zip(GATE_ASSETS, assets, strict=True):
+        digest.update(url.encode())
+        found = finders.find(name)
+        if found:
+            digest.update(Path(found).read_bytes())
+    return {
+        "cacheName": SW_CACHE_PREFIX + digest.hexdigest()[:16],
+        "cachePrefix": SW_CACHE_PREFIX,
+        "page": reverse("gate:scan"),
+        "assets": assets,
+    }
+
+
+# No log-in: the script holds nothing but public URLs, and a browser whose session ran out
+# must still be able to fetch it (a worker script may not be a redirect). Never the HTTP
+# cache: a new deploy is noticed on the next visit.
+def gate_service_worker(request):
+    source = SERVICE_WORKER.read_bytes()
+    config = json.dumps(_service_worker_config(source))
+    body = f"self.GATE_SW = {config};\n".encode() + source
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    # The scope the page registers; explicit, so it holds wherever the URLs are moved.
+    response["Service-Worker-Allowed"] = reverse("gate:scan")
+    return response

@@ -6,17 +6,26 @@ Chromium it is skipped, except under CI (`CI` set), where that fails the build.
 Screenshots land in `SCREENSHOT_DIR` (default /tmp).
 """
 
+import json
 import os
+import re
 import shutil
+import tempfile
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.signals import request_started
 from django.shortcuts import resolve_url
+from django.templatetags.static import static
 from django.test import Client
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from expo.bookings import scanning, services
 from expo.bookings.models import Scan, Ticket
@@ -39,6 +48,7 @@ def _sync_orm_beside_playwright(monkeypatch):
 
 
 GATE = "/gate/"
+SERVICE_WORKER = "/gate/sw.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -342,3 +352,240 @@ def test_the_gate_answers_in_swedish(live_server, browser_context):
     expect(result).to_contain_text("För tidigt: insläppet öppnar")
     _assert_fits_the_phone(page, "the Swedish page")
     page.screenshot(path=str(SCREENSHOTS / "gate-sv-too-early.png"))
+
+
+# --- Reloaded without network (the service worker) ---------------------------------------
+
+
+def test_the_service_worker_script_is_public_and_never_cached(client):
+    response = client.get(SERVICE_WORKER)  # no log-in: an expired session must not break it
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    assert response["Service-Worker-Allowed"] == GATE
+    head, _, source = response.content.decode().partition("\n")
+    assert head.startswith("self.GATE_SW = ") and head.endswith(";")
+    config = json.loads(head.removeprefix("self.GATE_SW = ").removesuffix(";"))
+    # The same URLs the page writes with {% static %}, whatever the storage.
+    assert config["assets"] == [static("expo/gate.js"), static("expo/gate.css")]
+    assert config["page"] == GATE
+    assert config["cacheName"].startswith(config["cachePrefix"])
+    assert 'addEventListener("fetch"' in source
+    assert client.get(SERVICE_WORKER).content == response.content  # same files, same worker
+
+
+def test_a_changed_gate_file_renames_the_cache(client, monkeypatch):
+    """A deploy must replace the kept files: the cache name follows their contents."""
+    before = client.get(SERVICE_WORKER).content.partition(b"\n")[0]
+    real_find = finders.find
+
+    def edited(path, *args, **kwargs):
+        found = real_find(path, *args, **kwargs)
+        if path != "expo/gate.css":
+            return found
+        copy = Path(tempfile.mkdtemp()) / "gate.css"
+        copy.write_bytes(Path(found).read_bytes() + b"\n/* edited */\n")
+        return str(copy)
+
+    monkeypatch.setattr(finders, "find", edited)
+    after = client.get(SERVICE_WORKER).content.partition(b"\n")[0]
+    assert before != after
+
+
+@pytest.mark.django_db
+def test_the_page_tells_the_script_where_the_worker_is(client, gate_staff):
+    client.force_login(gate_staff)
+    config = client.get(GATE).context["gate_config"]
+    assert config["urls"]["serviceWorker"] == SERVICE_WORKER
+    assert config["urls"]["page"] == GATE
+
+
+@contextmanager
+def _requests_to_the_server():
+    """Paths the live server is asked for, seen from Django (not from the browser)."""
+    paths = []
+
+    def note(sender, environ=None, **kwargs):
+        paths.append(environ.get("PATH_INFO") if environ else None)
+
+    request_started.connect(note, weak=False)
+    try:
+        yield paths
+    finally:
+        request_started.disconnect(note)
+
+
+def _wait_for_the_service_worker(page, live_server) -> None:
+    """Installed (page and files cached), activated and in control of this page."""
+    page.wait_for_function(
+        "navigator.serviceWorker.controller !== null"
+        " && navigator.serviceWorker.controller.state === 'activated'"
+    )
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") == "activated"
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == live_server.url + GATE
+    assert _kept(page, GATE)
+    assert _kept(page, static("expo/gate.js"))
+    assert _kept(page, static("expo/gate.css"))
+
+
+def _kept(page, url: str) -> bool:
+    """Whether some cache of this origin holds a usable copy of `url`."""
+    script = "url => caches.match(url, {ignoreVary: true}).then(r => Boolean(r && r.ok))"
+    return page.evaluate(script, url)
+
+
+def _gate_with_a_session_soon():
+    venue = VenueFactory(name="Dunkers kulturhus", max_occupancy=300)
+    entrance = EntranceFactory(venue=venue, name="Norra entrén", mode=Entrance.Mode.ENTRY_EXIT)
+    starts = timezone.now() + timedelta(minutes=5)
+    session = SessionFactory(venue=venue, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    return entrance, session
+
+
+def _open_the_gate_online(context, live_server, entrance):
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    page.goto(live_server.url + GATE)
+    _wait_for_the_service_worker(page, live_server)
+    page.get_by_role("button", name=entrance.name).click()
+    expect(page.locator("#entrance-name")).to_have_text(entrance.name)
+    expect(page.locator("#data-status")).to_contain_text("1 session")
+    return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gate_reloaded_without_network_still_opens_and_scans(live_server, browser_context):
+    from playwright.sync_api import expect
+
+    entrance, session = _gate_with_a_session_soon()
+    booking = services.booking_create(
+        visitor=UserFactory(),
+        session_id=session.pk,
+        party_size=1,
+        attendees=[services.Attendee(name="Dana Lind")],
+    )
+    ticket = booking.tickets.get()
+    context = browser_context
+    _log_in(context, live_server, UserFactory(role="gate_staff"))
+    page = _open_the_gate_online(context, live_server, entrance)
+
+    context.set_offline(True)
+    expect(page.locator("#offline-banner")).to_be_visible()
+    with _requests_to_the_server() as asked:
+        response = page.reload()
+        # The page and both files came from the worker's copy: nothing reached Django.
+        assert response.ok and response.from_service_worker
+        expect(page.locator("#entrance-name")).to_have_text("Norra entrén")
+        expect(page.locator("#offline-banner")).to_be_visible()
+        expect(page.locator("#offline-banner")).to_contain_text("OFFLINE")
+        expect(page.locator("#net-text")).to_have_text("Offline")
+        expect(page.locator("#data-status")).to_contain_text("1 session")
+        expect(page.locator("#code")).to_be_focused()
+        # gate.css came from the copy too.
+        expect(page.locator("body")).to_have_css("background-color", "rgb(246, 246, 248)")
+        _assert_fits_the_phone(page, "the page reloaded offline")
+        page.screenshot(path=str(SCREENSHOTS / "gate-reloaded-offline.png"))
+
+        result = page.locator("#result")
+        _scan(page, _code(ticket))
+        expect(result).to_have_class("gate-result gate-result--accepted gate-result--offline")
+        expect(result).to_contain_text("Checked offline on this device")
+        expect(page.locator("#offline-banner")).to_contain_text("1 scan waiting to be sent.")
+        page.screenshot(path=str(SCREENSHOTS / "gate-reloaded-offline-accepted.png"))
+    assert asked == []
+    assert not Ticket.objects.get(pk=ticket.pk).checked_in
+
+    # Back online, the page served from the copy sends its queue with the CSRF cookie.
+    context.set_offline(False)
+    expect(page.locator("#sync-summary")).to_contain_text(
+        "1 offline scan sent to the server.", timeout=20_000
+    )
+    expect(page.locator("#offline-banner")).to_be_hidden()
+    assert Ticket.objects.get(pk=ticket.pk).checked_in
+    scan = Scan.objects.get(ticket=ticket)
+    assert (scan.offline, scan.result, scan.entrance_id) == (True, "accepted", entrance.pk)
+
+    # Online again, a reload asks the server first (network first, not the copy).
+    with _requests_to_the_server() as asked:
+        page.reload()
+        expect(page.locator("#net-text")).to_have_text("Online")
+    assert GATE in asked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gate_whose_login_ran_out_offline_is_sent_to_log_in(live_server, browser_context):
+    from playwright.sync_api import expect
+
+    entrance, session = _gate_with_a_session_soon()
+    ticket = services.booking_create(
+        visitor=UserFactory(), session_id=session.pk, party_size=1
+    ).tickets.get()
+    gate_staff = UserFactory(role="gate_staff")
+    context = browser_context
+    _log_in(context, live_server, gate_staff)
+    page = _open_the_gate_online(context, live_server, entrance)
+
+    context.set_offline(True)
+    expect(page.locator("#offline-banner")).to_be_visible()
+    # The session ends on the server while the gate has no network.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+    SessionStore().delete(
+        next(c["value"] for c in context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    )
+    page.reload()  # the copy: the server would have redirected to log in
+    expect(page.locator("#entrance-name")).to_have_text("Norra entrén")
+    _scan(page, _code(ticket))
+    expect(page.locator("#result")).to_have_class(
+        "gate-result gate-result--accepted gate-result--offline"
+    )
+
+    # The network is back but the login is not: the scan waits, the page says log in.
+    context.set_offline(False)
+    expect(page.locator("#auth-banner")).to_be_visible(timeout=20_000)
+    expect(page.locator("#offline-banner")).to_contain_text("1 scan waiting to be sent.")
+    assert not Ticket.objects.get(pk=ticket.pk).checked_in
+    page.get_by_role("link", name="Log in again").click()
+    expect(page).to_have_url(re.compile(r"/login/\?next=/gate/$"))
+
+    # Online, the page itself is not served from the copy to someone logged out.
+    page.goto(live_server.url + GATE)
+    expect(page).to_have_url(re.compile(r"/login/\?next=/gate/$"))
+    assert not _kept(page, GATE)
+
+    # Logged in again: the waiting scan goes up.
+    _log_in(context, live_server, gate_staff)
+    page.goto(live_server.url + GATE)
+    expect(page.locator("#sync-summary")).to_contain_text(
+        "1 offline scan sent to the server.", timeout=20_000
+    )
+    assert Ticket.objects.get(pk=ticket.pk).checked_in
+    assert Scan.objects.get(ticket=ticket).offline
+
+
+@pytest.mark.django_db(transaction=True)
+def test_logging_out_drops_the_kept_page(live_server, browser_context):
+    from playwright.sync_api import expect
+
+    entrance, _ = _gate_with_a_session_soon()
+    context = browser_context
+    _log_in(context, live_server, UserFactory(role="gate_staff"))
+    page = _open_the_gate_online(context, live_server, entrance)
+    # A log-in in another tab rotates the CSRF cookie; this page's forms were written
+    # with the old one (as a kept copy of the page would be) and must still work.
+    context.add_cookies(
+        [
+            {
+                "name": settings.CSRF_COOKIE_NAME,
+                "value": get_random_string(32),
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(lambda url: "/gate/" not in url)
+    assert not _kept(page, GATE)
+    assert _kept(page, static("expo/gate.js"))  # nothing personal in the static files
+    page.goto(live_server.url + GATE)
+    expect(page).to_have_url(re.compile(r"/login/\?next=/gate/$"))  # really logged out

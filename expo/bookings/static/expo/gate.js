@@ -1205,6 +1205,64 @@
       el.cameraButton.hidden = false;
     }
 
+    // --- Reloads without network (static/expo/gate-sw.js) ------------------------------------
+
+    /**
+     * The worker keeps a copy of this page and its files, so a reload or a restored tab
+     * opens even offline; everything else (entrance, keys, queue) is in localStorage.
+     */
+    function registerServiceWorker() {
+      if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+      navigator.serviceWorker
+        .register(config.urls.serviceWorker, { scope: config.urls.page })
+        .catch(function (error) {
+          // Offline (the copy keeps working) or no worker support: the page runs anyway.
+          if (window.console) console.warn("gate service worker:", error);
+        });
+    }
+
+    function offlineReloadWorks() {
+      return Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+    }
+
+    /** The page's copies of itself, in whatever worker cache holds them. */
+    function forgetCachedPage() {
+      if (!window.caches) return Promise.resolve();
+      return caches.keys().then(function (names) {
+        return Promise.all(
+          names
+            .filter(function (name) { return name.indexOf(config.swCachePrefix) === 0; })
+            .map(function (name) {
+              return caches.open(name).then(function (cache) { return cache.delete(config.urls.page); });
+            })
+        );
+      });
+    }
+
+    /**
+     * The page may come from the worker's copy, written before the CSRF cookie was last
+     * rotated (a log-in elsewhere): give the plain forms (language, log out) the cookie's
+     * current token when they are sent; Django takes the cookie's value as it is. And on
+     * log-out, drop the copy first, so the next person on this device logs in.
+     */
+    function keepFormsUsable() {
+      document.addEventListener("submit", function (event) {
+        var field = event.target.elements && event.target.elements.csrfmiddlewaretoken;
+        var token = csrfToken();
+        if (field && token) field.value = token;
+      }, true);
+      var logout = $("logout-form");
+      if (!logout) return;
+      var leaving = false;
+      logout.addEventListener("submit", function (event) {
+        if (leaving || !window.caches) return;
+        event.preventDefault();
+        leaving = true;
+        var send = function () { logout.submit(); };
+        forgetCachedPage().then(send, send);
+      });
+    }
+
     // --- Wiring ---------------------------------------------------------------------------
 
     el.form.addEventListener("submit", function (event) {
@@ -1248,8 +1306,9 @@
 
     window.addEventListener("offline", function () { goOffline("network"); });
     window.addEventListener("beforeunload", function (event) {
-      // Without network the page would not come back; the waiting scans would (storage).
-      if (state.mode === "offline") {
+      // Without network and without the service worker's copy the page would not come
+      // back (the waiting scans would: storage). With the worker in control it does.
+      if (state.mode === "offline" && !offlineReloadWorks()) {
         event.preventDefault();
         event.returnValue = "";
       }
@@ -1291,6 +1350,9 @@
     } else {
       showPicker();
     }
+
+    keepFormsUsable();
+    registerServiceWorker();
 
     window.H22Gate.page = { state: state, sync: syncQueue, refresh: refreshData, probe: probe };
   }
