@@ -20,6 +20,7 @@ from expo.bookings.serializers import (
 )
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.exceptions import InvalidInput, NotFound
+from expo.core.negotiation import ErrorsAsJsonNegotiation
 from expo.core.permissions import IsExpoStaff, IsVisitor, is_expo_staff
 from expo.events.selectors import session_list
 from expo.events.serializers import StaffSessionSerializer
@@ -127,6 +128,7 @@ class TicketQrApi(APIView):
     """The ticket's code as a QR image, for the owner and staff."""
 
     permission_classes = [IsVisitor]
+    content_negotiation_class = ErrorsAsJsonNegotiation
 
     @extend_schema(responses={(200, "image/png"): OpenApiResponse(description="PNG image")})
     def get(self, request, ticket_id):

@@ -4,32 +4,17 @@ from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from expo.accounts.selectors import user_get_by_calendar_token
 from expo.accounts.serializers import ErrorSerializer
 from expo.bookings import calendar
 from expo.core.exceptions import NotFound
+from expo.core.negotiation import ErrorsAsJsonNegotiation
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 _ICS = OpenApiResponse(OpenApiTypes.STR, description="An iCalendar (RFC 5545) file.")
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="`not_found`.")
-
-
-class ErrorsAsJsonNegotiation(BaseContentNegotiation):
-    """The ``.ics`` body is a plain `HttpResponse`; only errors pass through a renderer.
-
-    Calendar apps send ``Accept: text/calendar``, which no DRF renderer offers: without
-    this a wrong token would answer 406 instead of the contract's JSON 404.
-    """
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return JSONRenderer(), JSONRenderer.media_type
 
 
 def _ics_response(body: bytes, *, filename: str, cache_control: str) -> HttpResponse:

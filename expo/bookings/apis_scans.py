@@ -1,5 +1,7 @@
 """Gate staff's API: scan, sync offline scans, keys and revocations, live numbers."""
 
+from datetime import UTC, datetime
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -17,6 +19,9 @@ from expo.events.models import Session, Venue
 from expo.events.selectors import session_list
 from expo.exhibitors.selectors import member_exhibitors
 
+SCANNED_AT_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+SCANNED_AT_UNTIL = datetime(3000, 1, 1, tzinfo=UTC)
+
 
 class ScanInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=1000, trim_whitespace=False)
@@ -24,6 +29,15 @@ class ScanInputSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Scan.Direction.choices)
     nonce = serializers.RegexField(r"^[A-Za-z0-9_.:-]{8,64}$")
     scanned_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_scanned_at(self, value):
+        # A device clock this far off is broken; stored, such a time would overflow
+        # wherever it is shown in the expo's time zone (the ticket's last scan).
+        if value is not None and not SCANNED_AT_FROM <= value < SCANNED_AT_UNTIL:
+            raise serializers.ValidationError(
+                f"Pick a time from {SCANNED_AT_FROM:%Y} to {SCANNED_AT_UNTIL.year - 1}."
+            )
+        return value
 
     def to_scan(self, data) -> scanning.ScanInput:
         return scanning.ScanInput(
@@ -133,7 +147,9 @@ class RevokedTicketsApi(GenericAPIView):
     serializer_class = RevokedTicketSerializer
     queryset = Ticket.objects.none()
 
-    @extend_schema(parameters=[RevokedQuerySerializer])
+    @extend_schema(
+        parameters=[RevokedQuerySerializer], responses=RevokedTicketSerializer(many=True)
+    )
     def get(self, request):
         query = RevokedQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -79,7 +79,7 @@ class WaitlistJoinInputSerializer(serializers.Serializer):
 class WaitlistEntrySerializer(serializers.ModelSerializer):
     position = serializers.SerializerMethodField()
     session = SessionBriefSerializer(read_only=True)
-    booking = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    booking = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
 
     class Meta:
         model = WaitlistEntry

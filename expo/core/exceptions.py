@@ -5,7 +5,15 @@ Every 4xx body is ``{"code": "<snake_case>", "detail": "<text>", "fields": {...}
 and never build responses themselves.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +54,22 @@ class Conflict(ExpoError):
     http_status = status.HTTP_409_CONFLICT
 
 
+class RequestTooLarge(ExpoError):
+    code = "request_too_large"
+    http_status = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+
+
+class TooManyFields(ExpoError):
+    code = "too_many_fields"
+    default_detail = _("The request has too many fields or files.")
+
+
+class BadRequest(ExpoError):
+    code = "bad_request"
+    default_detail = _("The request could not be understood.")
+
+
 class Busy(ExpoError):
     """A lock could not be had in time; the client may retry shortly."""
 
@@ -77,9 +101,28 @@ _DRF_CODES = {
 }
 
 
+def _suspicious_as_expo_error(exc: SuspiciousOperation, context) -> ExpoError:
+    """Django's refusals of a request body (size, field count...) as the contract's 4xx.
+
+    Django would answer them with its HTML 400 page; they are still logged to
+    ``django.security.*`` as Django does.
+    """
+    request = context.get("request")
+    logging.getLogger(f"django.security.{exc.__class__.__name__}").error(
+        str(exc), extra={"status_code": 400, "request": getattr(request, "_request", request)}
+    )
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return TooManyFields()
+    return BadRequest()
+
+
 def api_exception_handler(exc, context):
     """Render any error as the contract's body and roll back the request's transaction."""
-    if isinstance(exc, Http404):
+    if isinstance(exc, SuspiciousOperation):
+        exc = _suspicious_as_expo_error(exc, context)
+    elif isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf_exceptions.PermissionDenied()

@@ -1,10 +1,21 @@
-"""Liveness and readiness probes for the load balancer and orchestrator."""
+"""Liveness and readiness probes, and the API's answers for what no API view handles.
+
+Under ``/api/`` every answer is JSON in the contract's shape (`expo.core.exceptions`),
+also for a URL that matches no route and for the errors Django itself raises before or
+around a view (``handler400``... in `config.urls`); the HTML pages keep Django's pages.
+"""
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import is_valid_path
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+API_PREFIX = "/api/"
 
 
 @never_cache
@@ -45,3 +56,65 @@ def _check_redis(url: str) -> str:
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return f"error: {exc.__class__.__name__}"
     return "ok"
+
+
+# --- The API's answers outside its views ---------------------------------------------------
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _api_error(code: str, detail: str, status: int) -> JsonResponse:
+    # Written as DRF's JSONRenderer writes the API's other answers.
+    params = {"ensure_ascii": False, "separators": (",", ":")}
+    return JsonResponse({"code": code, "detail": detail}, status=status, json_dumps_params=params)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any ``/api/...`` URL no route matches: the contract's JSON 404, never Django's page.
+
+    A read without the trailing slash is still redirected to the URL with it, as Django's
+    ``APPEND_SLASH`` would. A write is not: most clients repeat a redirected POST as a
+    GET, which would drop the body (a booking never made) behind a successful answer.
+    """
+    path = request.path_info
+    if settings.APPEND_SLASH and not path.endswith("/"):
+        match = is_valid_path(f"{path}/", getattr(request, "urlconf", None))
+        if match and match.func is not api_not_found:
+            if request.method in ("GET", "HEAD"):
+                return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+            return _api_error(
+                "not_found",
+                _("Not found. Did you mean %(path)s (with a trailing slash)?")
+                % {"path": f"{request.path}/"},
+                404,
+            )
+    return _api_error("not_found", _("Not found."), 404)
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return _api_error("bad_request", _("The request could not be understood."), 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return _api_error(
+            "permission_denied", _("You do not have permission to perform this action."), 403
+        )
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return _api_error("not_found", _("Not found."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return _api_error("server_error", _("Something went wrong on our side."), 500)
+    return defaults.server_error(request)

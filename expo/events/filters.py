@@ -1,13 +1,59 @@
 """Programme filters; the query logic itself lives in the selectors."""
 
+from datetime import UTC
+
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from expo.events import selectors
 from expo.events.models import Session
 
+OUT_OF_RANGE = _("Date out of range")
+
+
+class ExpoDayField(forms.DateField):
+    """A day whose start and end in the expo's time zone exist as UTC instants.
+
+    Years 1 and 9999 parse as dates, but their day bounds fall outside what Python (and
+    the database) can hold: an invalid filter, not a 500.
+    """
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        try:
+            for bound in selectors.expo_day_bounds(value):
+                bound.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(OUT_OF_RANGE, code="overflow") from exc
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant that can be expressed in UTC, as the database stores it."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        try:
+            value.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(OUT_OF_RANGE, code="overflow") from exc
+
+
+class ExpoDayFilter(django_filters.DateFilter):
+    field_class = ExpoDayField
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
 
 class SessionFilter(django_filters.FilterSet):
-    date = django_filters.DateFilter(
+    date = ExpoDayFilter(
         method="filter_date", help_text="A day in the expo's time zone (Europe/Stockholm)."
     )
     venue = django_filters.CharFilter(field_name="venue__slug", help_text="Venue slug.")
@@ -21,8 +67,8 @@ class SessionFilter(django_filters.FilterSet):
         help_text="Has seats: published sessions with seats left (see `booking_open`).",
     )
     q = django_filters.CharFilter(method="filter_text", help_text="Free text.")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Session

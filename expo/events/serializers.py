@@ -92,8 +92,8 @@ class SessionSerializer(serializers.ModelSerializer):
     """One programme item as visitors see it; expects `session_list()` annotations."""
 
     venue = VenueRefSerializer(read_only=True)
-    exhibition = ExhibitionRefSerializer(read_only=True)
-    host = ExhibitorRefSerializer(read_only=True)
+    exhibition = ExhibitionRefSerializer(read_only=True, allow_null=True)
+    host = ExhibitorRefSerializer(read_only=True, allow_null=True)
     themes = ThemeRefSerializer(many=True, read_only=True)
     seats_left = serializers.SerializerMethodField()
     booking_open = serializers.SerializerMethodField()

@@ -1,5 +1,6 @@
 """Writes to the catalogue. Booking-side effects (waitlist offers) are called from here."""
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,7 +25,30 @@ class SessionNotEditable(Conflict):
     default_detail = "A cancelled session cannot be edited."
 
 
+# When a session's times may fall. Instants near the ends of Python's calendar (year 1,
+# year 9999) parse, but overflow once shown in the expo's time zone, opened for scanning
+# or counted into a visitor's day: a booking or a scan would answer 500.
+SESSION_TIMES_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+SESSION_TIMES_UNTIL = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def _check_times_in_range(**times) -> None:
+    errors = {
+        name: [f"Pick a time from {SESSION_TIMES_FROM:%Y} to {SESSION_TIMES_UNTIL.year - 1}."]
+        for name, value in times.items()
+        if value is not None and not SESSION_TIMES_FROM <= value < SESSION_TIMES_UNTIL
+    }
+    if errors:
+        raise InvalidInput("Some fields are not valid.", fields=errors)
+
+
 def _check_times(*, starts_at, ends_at, booking_opens_at, booking_closes_at) -> None:
+    _check_times_in_range(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        booking_opens_at=booking_opens_at,
+        booking_closes_at=booking_closes_at,
+    )
     errors = {}
     if ends_at <= starts_at:
         errors["ends_at"] = ["The session must end after it starts."]
@@ -102,6 +126,7 @@ class SessionNotPending(Conflict):
 def session_proposal_check(*, host, venue, starts_at, ends_at, now=None) -> None:
     """What a proposal must satisfy beyond a staff-made session: the host's expo, its days,
     and a start still ahead. Raises `InvalidInput` naming the fields."""
+    _check_times_in_range(starts_at=starts_at, ends_at=ends_at)
     now = now or timezone.now()
     expo = host.expo
     errors = {}

@@ -10,12 +10,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from expo.bookings.models import Booking
 from expo.core.exceptions import InvalidInput
+from expo.core.negotiation import ErrorsAsJsonNegotiation
+from expo.core.parsers import JSONParser
 from expo.core.permissions import IsVisitor, is_scan_only
 from expo.events.models import Session
 from expo.events.services import session_propose
@@ -341,6 +343,8 @@ class HostedSessionBookingsApi(PortalApi):
 
 @extend_schema(tags=[TAG])
 class HostedSessionAttendeesCsvApi(PortalApi):
+    content_negotiation_class = ErrorsAsJsonNegotiation
+
     @extend_schema(
         operation_id="exhibitor_session_attendees_csv",
         parameters=[DELIMITER_PARAMETER],
@@ -448,6 +452,8 @@ class LeadDetailApi(PortalApi):
 
 @extend_schema(tags=[TAG])
 class LeadsCsvApi(PortalApi):
+    content_negotiation_class = ErrorsAsJsonNegotiation
+
     @extend_schema(
         operation_id="exhibitor_leads_csv",
         parameters=[DELIMITER_PARAMETER],

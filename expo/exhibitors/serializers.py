@@ -16,8 +16,23 @@ from expo.exhibitors.models import Exhibitor, Invitation, Lead, LeadConsent, Mem
 # --- Public catalogue -------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+        "example": "09:30:00",
+        "description": "Wall-clock time at the venue (Europe/Stockholm), without an offset.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day at the venue. Not OpenAPI's `time` format: that is RFC 3339's
+    `full-time`, which requires a UTC offset that opening hours do not have."""
+
+
 class StandSerializer(serializers.ModelSerializer):
     venue = VenueRefSerializer(read_only=True)
+    opens_at = LocalTimeField(allow_null=True, read_only=True)
+    closes_at = LocalTimeField(allow_null=True, read_only=True)
 
     class Meta:
         model = Stand
@@ -109,8 +124,8 @@ class ExhibitorProfileInputSerializer(serializers.Serializer):
 class StandInputSerializer(serializers.Serializer):
     venue = serializers.SlugRelatedField(slug_field="slug", queryset=Venue.objects.all())
     code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$", max_length=20)
-    opens_at = serializers.TimeField(required=False, allow_null=True)
-    closes_at = serializers.TimeField(required=False, allow_null=True)
+    opens_at = LocalTimeField(required=False, allow_null=True)
+    closes_at = LocalTimeField(required=False, allow_null=True)
 
 
 # --- Portal: members and invitations ----------------------------------------------------------

@@ -239,6 +239,16 @@ def test_nobody_cancels_or_sees_the_qr_of_anothers_booking(visitor_api):
     assert qr.content.startswith(b"\x89PNG")
 
 
+def test_the_qr_is_served_to_a_client_that_asks_for_a_png(visitor_api):
+    """An explicit `Accept: image/png` gets the image, not a 406; errors stay JSON."""
+    body = book(visitor_api, SessionFactory()).json()
+    url = f"/api/v1/tickets/{body['tickets'][0]['id']}/qr.png"
+    qr = visitor_api.get(url, HTTP_ACCEPT="image/png")
+    assert (qr.status_code, qr["Content-Type"]) == (200, "image/png")
+    missing = visitor_api.get("/api/v1/tickets/999999/qr.png", HTTP_ACCEPT="image/png")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+
+
 def test_booking_rate_limit(visitor_api):
     from django.core.cache import cache
 

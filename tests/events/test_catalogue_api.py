@@ -72,6 +72,32 @@ def test_invalid_date_is_a_validation_error(api):
     assert body["detail"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Valid dates whose day bounds in Stockholm, or whose UTC instant, Python cannot hold.
+        {"date": "9999-12-31"},
+        {"date": "0001-01-01"},
+        {"starts_after": "9999-12-31T23:59:59-05:00"},
+        {"starts_before": "0001-01-01T00:00:00+05:00"},
+    ],
+)
+def test_dates_at_the_edge_of_the_calendar_are_a_validation_error_not_a_500(api, query):
+    SessionFactory()
+    response = api.get(SESSIONS, query)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["fields"]) == list(query)
+
+
+def test_far_but_representable_dates_still_filter(api):
+    SessionFactory()
+    assert api.get(SESSIONS, {"date": "9999-12-30"}).json()["count"] == 0
+    assert api.get(SESSIONS, {"starts_before": "0001-01-02T00:00:00Z"}).json()["count"] == 0
+    assert api.get(SESSIONS, {"starts_after": "0001-01-02T00:00:00Z"}).json()["count"] == 1
+
+
 def test_venue_theme_kind_exhibitor_filters(api):
     venue = VenueFactory(slug="hamntorget")
     theme = ThemeFactory(slug="framtidens-skola")

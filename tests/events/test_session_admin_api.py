@@ -59,6 +59,33 @@ def test_staff_create_validates_times_and_references(staff_api):
     assert Session.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "times",
+    [
+        # Valid instants, but the visitor's day of the session (booking) or the scanning
+        # window would overflow Python's calendar: a 500 for whoever touched it later.
+        {"starts_at": "9999-12-31T23:00:00Z", "ends_at": "9999-12-31T23:59:00Z"},
+        {"starts_at": "0001-01-01T00:00:00Z", "ends_at": "0001-01-01T01:00:00Z"},
+        {"booking_opens_at": "0001-01-01T00:00:00Z"},
+    ],
+)
+def test_session_times_at_the_edge_of_the_calendar_are_refused(staff_api, times):
+    venue = VenueFactory()
+    response = staff_api.post("/api/v1/sessions/", session_payload(venue, **times), format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "invalid"
+    assert set(times) <= set(response.json()["fields"])
+    assert Session.objects.count() == 0
+
+    session = SessionFactory(venue=venue)
+    before = (session.starts_at, session.ends_at, session.booking_opens_at)
+    response = staff_api.patch(f"/api/v1/sessions/{session.pk}/", times, format="json")
+    assert response.status_code == 400, response.json()
+    assert set(times) <= set(response.json()["fields"])
+    session.refresh_from_db()
+    assert (session.starts_at, session.ends_at, session.booking_opens_at) == before
+
+
 def test_staff_edits_a_session(staff_api):
     session = SessionFactory(capacity=10)
     response = staff_api.patch(

@@ -102,6 +102,17 @@ def test_semicolons_for_swedish_spreadsheets(world):
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid")
 
 
+def test_csv_is_served_to_a_client_that_asks_for_csv(world):
+    """An explicit `Accept: text/csv` gets the file, not a 406; errors stay JSON."""
+    client = client_for(world.member_a)
+    rows = read_csv(client.get(f"{A}/leads.csv", HTTP_ACCEPT="text/csv"))
+    assert rows[0][:2] == ["Name", "E-mail"]
+    attendees = f"{A}/sessions/{world.published_a.pk}/attendees.csv"
+    assert len(read_csv(client.get(attendees, HTTP_ACCEPT="text/csv"))) > 1
+    bad = client.get(f"{A}/leads.csv", {"delimiter": "tab"}, HTTP_ACCEPT="text/csv")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid")
+
+
 def test_attendee_csv_shares_contacts_only_by_consent(world):
     shy = UserFactory(name="Karin Ek", email="karin@example.org")
     shy_booking = book(shy, world.published_a, "=cmd|' /C calc'!A0", "Lill-Karin")

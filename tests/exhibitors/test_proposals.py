@@ -177,6 +177,18 @@ def test_proposal_validation(world, changes, field):
     assert not Session.objects.filter(title_sv="Bygg din egen solcell").exists()
 
 
+def test_proposal_at_the_end_of_the_calendar_is_invalid_not_a_500(world):
+    times = {"starts_at": "9999-12-31T23:30:00Z", "ends_at": "9999-12-31T23:45:00Z"}
+    response = propose(world, **times)
+    assert response.status_code == 400, response.json()
+    assert set(response.json()["fields"]) == {"starts_at", "ends_at"}
+    edit = client_for(world.member_a).patch(
+        f"{A}/sessions/{world.pending_a.pk}/", times, format="json"
+    )
+    assert edit.status_code == 400, edit.json()
+    assert "starts_at" in edit.json()["fields"]
+
+
 def test_attendance_and_bookings_of_own_sessions(world):
     client = client_for(world.member_a)
     detail = client.get(f"{A}/sessions/{world.published_a.pk}/").json()

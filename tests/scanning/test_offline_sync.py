@@ -144,3 +144,14 @@ def test_a_malformed_item_rejects_the_batch_with_its_index(gate_staff, setting):
     assert response.json()["code"] == "invalid"
     assert "scans" in response.json()["fields"]
     assert not Scan.objects.exists()
+
+
+@pytest.mark.parametrize("scanned_at", ["9999-12-31T23:59:59", "0001-01-01T00:00:00Z"])
+def test_a_broken_device_clock_rejects_the_batch_not_a_500_later(gate_staff, setting, scanned_at):
+    """Stored, such a time would overflow wherever the ticket's last scan is shown."""
+    _, tickets, (north, _) = setting
+    broken = {**item(tickets[0], north, minutes=0, nonce="clock-0001"), "scanned_at": scanned_at}
+    response = client_for(gate_staff).post(BATCH, {"scans": [broken]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert not Scan.objects.exists()
