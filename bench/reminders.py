@@ -186,6 +186,26 @@ class Workers:
                 process.wait(timeout=10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU so far of these processes and of their children (Linux /proc).
+
+    Unlike a rate, CPU per message hardly moves when other work shares the machine.
+    """
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) in pids:  # its own time and that of children it has reaped
+            ticks += sum(int(value) for value in fields[11:15])
+        elif int(fields[1]) in pids:  # a live pool process
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 # --- Data -------------------------------------------------------------------------------
 
 
@@ -307,7 +327,7 @@ def run(count: int, env: dict, deadline: float, later: int) -> dict:
     log_dir.mkdir(parents=True, exist_ok=True)
     with Sink() as sink:
         worker_env = {**env, "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}"}
-        with Workers(worker_env, log_dir):
+        with Workers(worker_env, log_dir) as workers:
             # What is left of the budget is shared evenly with the counts still to come
             # (each also needs a minute or so to seed, and stopping takes some seconds):
             # a big count is cut short rather than starving the rest.
@@ -317,7 +337,11 @@ def run(count: int, env: dict, deadline: float, later: int) -> dict:
                 f"   {WORKERS} workers ready, sink on :{sink.port}; queuing (limit {limit:.0f} s)",
                 flush=True,
             )
+            pids = [process.pid for process in workers.processes]
+            cpu_before = cpu_seconds(pids)
             figures = deliver(count, sink, broker, reminders_queue_due, limit)
+            worker_cpu_s = cpu_seconds(pids) - cpu_before
+            delivered_by_then = figures["received"]
             # Late copies (a redelivered task) would land now, before the workers stop.
             time.sleep(2)
         # Counted once the workers have stopped (warm: the messages in hand are finished).
@@ -346,6 +370,10 @@ def run(count: int, env: dict, deadline: float, later: int) -> dict:
         "messages_per_s_after_queue": figures["rate_after_queue"]
         and round(figures["rate_after_queue"], 1),
         "ms_per_message": round(1000 * elapsed / delivered, 2) if delivered else None,
+        # Both workers' processes together; CPU time, not wall time.
+        "worker_cpu_ms_per_message": round(1000 * worker_cpu_s / delivered_by_then, 2)
+        if delivered_by_then
+        else None,
         "duplicates": final_sink["duplicate_message_ids"],
         "extra_copies": final_sink["extra_copies"],
         "recipients_more_than_once": final_sink["recipients_more_than_once"],
@@ -430,6 +458,7 @@ def deliver(count: int, sink: Sink, broker, queue_due, limit: float) -> dict:
         "queue_s": queuing.get("queue_s", 0.0),
         "delivery_s": end - started,
         "rate_after_queue": after_queue,
+        "received": final["received"],
         "completed": completed,
     }
 
@@ -444,11 +473,17 @@ def linearity(runs: list[dict]) -> dict:
         for run in runs
         if run["messages_per_s_after_queue"]
     }
+    worker_cpu = {
+        run["count"]: run["worker_cpu_ms_per_message"]
+        for run in runs
+        if run["worker_cpu_ms_per_message"]
+    }
     cut_short = [run["count"] for run in runs if not run["completed"]]
     queue_per_row = {run["count"]: round(1000 * run["queue_s"] / run["count"], 3) for run in runs}
     summary = {
         "delivery_ms_per_message": per_message,
         "delivery_ms_per_message_after_queue": after_queue,
+        "worker_cpu_ms_per_message": worker_cpu,
         "queue_ms_per_row": queue_per_row,
         # Their figure is the rate until the cut, with all N rows in the table and queue.
         "cut_short": cut_short,
