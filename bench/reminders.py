@@ -13,8 +13,13 @@ twice shows as a duplicate.
     .venv/bin/python bench/reminders.py                      # 10 000, 30 000, 100 000
     .venv/bin/python bench/reminders.py --counts 2000,5000   # a quick run
 
-The whole run stops by itself after BENCH_BUDGET_S seconds (default 20 min); a count cut
-short reports what was delivered by then and extrapolates from its rate.
+The whole run stops by itself after BENCH_BUDGET_S seconds (default 20 min): what is left
+of it is shared evenly with the counts still to come, and a count cut short reports what
+was delivered by then and extrapolates from its rate. Besides wall time, each count
+reports the workers' CPU time per message, which other work on the machine moves less
+than it moves the rate: flat across counts means a message costs no more with a backlog.
+One run at a time: a second one would flush the first one's queue (it refuses to start
+while workers answer on BENCH_REDIS_URL). The database is harness's BENCH_DATABASE_URL.
 """
 
 import argparse
