@@ -140,13 +140,19 @@ else:
 
 # --- E-mail -------------------------------------------------------------------------
 # EMAIL_URL=smtp://host:port, smtp+tls://user:pass@host:587 or consolemail://
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Each e-mail as a reader sees it, not pages of MIME and base64 QR codes.
+    _email["EMAIL_BACKEND"] = "expo.core.mail.ConsoleEmailBackend"
+vars().update(_email)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="H22 City Expo <biljetter@h22.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) ------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Eager tasks still take a producer from the pool; a memory URL without a host makes kombu
+# warn "No hostname was supplied" on every task, as if a broker were missing.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -160,6 +166,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a task prints (the console e-mail backend) stays as printed, not a WARNING per line.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 # A message not acked within this time is redelivered (a worker died mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"

@@ -280,6 +280,8 @@ def invitation_create(
             "expires_at": invitation.expires_at.isoformat(),
             "has_account": invitee is not None,
             "language": (invitee or invited_by).language,
+            "expo_starts_on": exhibitor.expo.starts_on.isoformat(),
+            "expo_ends_on": exhibitor.expo.ends_on.isoformat(),
         },
     )
     return InvitationIssued(invitation=invitation, token=token)
