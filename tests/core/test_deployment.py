@@ -390,3 +390,12 @@ def test_readyz_checks_the_configured_redis(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+@pytest.mark.django_db
+def test_django_does_not_serve_uploads_with_debug_off(client, settings, tmp_path):
+    """The proxy serves /media/ from its volume; the app would only be a slow copy."""
+    assert not settings.DEBUG  # as in production (pytest-django turns it off)
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    assert client.get("/media/logo.png").status_code == 404
