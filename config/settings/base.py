@@ -20,6 +20,8 @@ env = environ.Env()
 # A file of variables is read only when named: a production env file lying around (e.g.
 # deploy/production.env) must never turn a local `manage.py` into the production site.
 if os.environ.get("ENV_FILE"):
+    if not Path(os.environ["ENV_FILE"]).is_file():
+        raise ImproperlyConfigured(f"ENV_FILE {os.environ['ENV_FILE']} is not a file.")
     env.read_env(os.environ["ENV_FILE"], overwrite=False)
 
 # --- Core ---------------------------------------------------------------------------

@@ -338,6 +338,9 @@ def test_settings_read_an_env_file_only_when_named(tmp_path):
     named = _manage(tmp_path, *show, ENV_FILE=str(env_file))
     assert named.stdout.strip() == "https://from-the-file.example", named.stderr
     assert _manage(tmp_path, *show).stdout.strip() == "http://127.0.0.1:8000"
+    missing = _manage(tmp_path, *show, ENV_FILE=str(tmp_path / "typo.env"))
+    assert missing.returncode != 0
+    assert "ENV_FILE" in missing.stderr
 
 
 def test_production_env_example_has_no_inline_comments():
