@@ -20,24 +20,29 @@ COPY . .
 # Editable, so that settings' BASE_DIR (templates, locale, static) is /app whoever imports it.
 RUN pip install --no-deps -e . \
     && if [ -d locale ]; then python manage.py compilemessages; fi \
-    && SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput -v 0
+    && SECRET_KEY=throwaway-build-only-value DEBUG=0 python manage.py collectstatic --noinput -v 0
 
 
 FROM python:3.11-slim
 # Two gunicorn processes per core with two threads each gave the shortest scan tails in
 # bench/scans.py on 2 cores (gunicorn reads WEB_CONCURRENCY and GUNICORN_CMD_ARGS itself).
+# DEBUG off unless a container says otherwise: then SECRET_KEY and a ticket signing key
+# must be given at run time, or nothing starts (config/settings/base.py).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings.base \
+    DEBUG=0 \
     WEB_CONCURRENCY=4 \
     GUNICORN_CMD_ARGS="--threads 2"
 RUN useradd --system --create-home --uid 10001 expo
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
-# Uploaded exhibitor logos live in a volume mounted here; the code stays read-only.
-RUN mkdir -p /app/var/media && chown expo:expo /app/var/media
+# Uploaded exhibitor logos and the collected static files live in volumes mounted here
+# (docker-compose.yml); the migrate service refreshes the static ones at each deploy.
+# The code stays read-only.
+RUN mkdir -p /app/var/media /app/var/static && chown -R expo:expo /app/var/media /app/var/static
 USER expo
 
 EXPOSE 8000

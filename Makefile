@@ -2,33 +2,45 @@
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
+DEMO_INSTALLED := $(VENV)/.installed-demo
 INSTALLED := $(VENV)/.installed
+# Where `make demo` serves; e.g. `make demo DEMO_PORT=127.0.0.1:8123`.
+DEMO_PORT ?= 127.0.0.1:8000
 
-.PHONY: install demo test lint
+.PHONY: install install-demo demo test lint
 
-install: $(INSTALLED)
+# What the demo needs and no more: the app's Python packages and its translations.
+install-demo: $(DEMO_INSTALLED)
 	@command -v msgfmt >/dev/null || { \
 		apt-get install -y --no-install-recommends gettext 2>/dev/null || \
 		{ apt-get update && apt-get install -y --no-install-recommends gettext; }; }
+	@if [ -d locale ]; then $(PYTHON) manage.py compilemessages --ignore=$(VENV) -v 0; fi
+
+# Everything: the demo's part, then what only tests and development use (test tools,
+# Chromium for the browser tests, npm packages).
+install: install-demo $(INSTALLED)
 	@command -v chromium >/dev/null || { \
 		apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver; }
 	@if [ -f package.json ] && [ ! node_modules/.package-lock.json -nt package.json ]; then \
 		npm install --no-audit --no-fund; fi
-	@if [ -d locale ]; then $(PYTHON) manage.py compilemessages --ignore=$(VENV) -v 0; fi
 
 $(PYTHON):
 	python3 -m venv $(VENV)
 
-# Reinstalls only when pyproject.toml is newer than the last install.
+# Each reinstalls only when pyproject.toml is newer than its last install.
+$(DEMO_INSTALLED): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet -e .
+	@touch $@
+
 $(INSTALLED): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-demo: install
+demo: install-demo
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py load_demo
 	$(PYTHON) manage.py load_demo --start "$$(date +%F)" --as-copy
-	$(PYTHON) manage.py runserver 127.0.0.1:8000
+	$(PYTHON) manage.py runserver $(DEMO_PORT)
 
 test: install
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)

@@ -1,7 +1,7 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from expo.core import views as core_views
@@ -22,7 +22,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     # Visitor pages (HTML) and the language switch.
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("expo.accounts.urls_pages")),
@@ -33,6 +32,9 @@ urlpatterns = [
     # Gate staff's scanning page.
     path("", include("expo.bookings.urls_gate")),
 ]
+# Uploaded files, for the local run only (`static()` adds nothing when DEBUG is off): in
+# production the proxy serves them from the media volume (deploy/Caddyfile).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Errors Django raises outside the API's views: JSON under /api/, its own pages elsewhere.
 handler400 = core_views.bad_request

@@ -4,6 +4,7 @@ With nothing set this is the embedded default: SQLite, Celery tasks run eagerly 
 web process and e-mail goes to the console, so one command shows the whole flow.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,17 +12,27 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from expo.core.network import trusted_proxy_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+# A file of variables is read only when named: a production env file lying around (e.g.
+# deploy/production.env) must never turn a local `manage.py` into the production site.
+if os.environ.get("ENV_FILE"):
+    if not Path(os.environ["ENV_FILE"]).is_file():
+        raise ImproperlyConfigured(f"ENV_FILE {os.environ['ENV_FILE']} is not a file.")
+    env.read_env(os.environ["ENV_FILE"], overwrite=False)
 
 # --- Core ---------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off it must be set to 50+ random characters, "
+            "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     SECRET_KEY = "insecure-embedded-default-key-only-for-local-demo-and-tests"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -131,13 +142,19 @@ else:
 
 # --- E-mail -------------------------------------------------------------------------
 # EMAIL_URL=smtp://host:port, smtp+tls://user:pass@host:587 or consolemail://
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Each e-mail as a reader sees it, not pages of MIME and base64 QR codes.
+    _email["EMAIL_BACKEND"] = "expo.core.mail.ConsoleEmailBackend"
+vars().update(_email)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="H22 City Expo <biljetter@h22.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) ------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Eager tasks still take a producer from the pool; a memory URL without a host makes kombu
+# warn "No hostname was supplied" on every task, as if a broker were missing.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -151,6 +168,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a task prints (the console e-mail backend) stays as printed, not a WARNING per line.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 # A message not acked within this time is redelivered (a worker died mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -209,8 +228,6 @@ REST_FRAMEWORK = {
         "booking": env("THROTTLE_BOOKING", default="30/min"),
     },
     "DATETIME_FORMAT": "iso-8601",
-    # Proxies in front of gunicorn: decides which X-Forwarded-For entry is the client.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
@@ -226,6 +243,27 @@ SPECTACULAR_SETTINGS = {
         "WaitlistStatusEnum": "expo.bookings.models.WaitlistEntry.Status",
     },
 }
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the
+# compose network); from anyone else the header is ignored (expo/core/network.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    trusted_proxy_networks(tuple(TRUSTED_PROXIES))
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
+# --- Uploads ------------------------------------------------------------------------
+# A body is refused before it is stored: form fields by Django (DATA_UPLOAD_MAX_MEMORY_SIZE),
+# files by expo/core/uploads.py (the logo allows 2 MB). The proxy's limit
+# (deploy/Caddyfile) sits just above this one.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, said out loud
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory
+FILE_UPLOAD_HANDLERS = [
+    "expo.core.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Expo rules ---------------------------------------------------------------------
 MAX_BOOKINGS_PER_VISITOR_PER_DAY = env.int("MAX_BOOKINGS_PER_VISITOR_PER_DAY", default=6)
@@ -262,10 +300,14 @@ LOGGING = {
 # Ed25519 keys for ticket codes (expo/bookings/ticket_codes.py has the format).
 # TICKET_SIGNING_KEY: "[key_id:]base64 of the raw 32-byte private key". Or
 # TICKET_SIGNING_KEY_FILE: one "key_id:base64" a line, current first, older keys below so
-# tickets already sent still verify. Neither: a dev key derived from SECRET_KEY.
+# tickets already sent still verify. Neither: with DEBUG on, a dev key derived from
+# SECRET_KEY; with DEBUG off, start-up fails (`manage.py check`, expo/bookings/checks.py).
 # New keys: python manage.py generate_ticket_key [--file PATH].
 TICKET_SIGNING_KEY = env("TICKET_SIGNING_KEY", default="")
 TICKET_SIGNING_KEY_FILE = env("TICKET_SIGNING_KEY_FILE", default="")
+# Decided once from the environment's DEBUG, not from DEBUG at call time (tests run with
+# DEBUG off but keep the embedded default).
+TICKET_SIGNING_DEV_KEY_ALLOWED = DEBUG
 
 # --- Scanning -----------------------------------------------------------------------
 SCAN_OPENS_MINUTES_BEFORE_START = env.int("SCAN_OPENS_MINUTES_BEFORE_START", default=60)

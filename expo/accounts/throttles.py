@@ -4,8 +4,8 @@ Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and are read on eac
 (DRF's own throttles copy them once at import), so ``THROTTLE_LOGIN`` /
 ``THROTTLE_REGISTER`` and ``override_settings`` in tests take effect.
 
-The client's address is DRF's ``get_ident``: behind a proxy, set ``NUM_PROXIES`` or a client
-can pick its own address with ``X-Forwarded-For``. The per-e-mail limit holds either way.
+The client's address is ``expo.core.network.client_ip``: ``X-Forwarded-For`` counts only
+from a proxy in ``TRUSTED_PROXIES``. The per-e-mail limit holds either way.
 """
 
 import hashlib
@@ -13,8 +13,10 @@ import hashlib
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
+from expo.core.network import ClientIpThrottleMixin
 
-class _RatesFromSettings:
+
+class _RatesFromSettings(ClientIpThrottleMixin):
     @property
     def THROTTLE_RATES(self):  # the name SimpleRateThrottle looks up
         return api_settings.DEFAULT_THROTTLE_RATES

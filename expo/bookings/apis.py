@@ -21,6 +21,7 @@ from expo.bookings.serializers import (
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.negotiation import ErrorsAsJsonNegotiation
+from expo.core.network import ClientIpThrottleMixin
 from expo.core.permissions import IsExpoStaff, IsVisitor, is_expo_staff
 from expo.events.selectors import session_list
 from expo.events.serializers import StaffSessionSerializer
@@ -33,7 +34,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class BookingWriteThrottle(ScopedRateThrottle):
+class BookingWriteThrottle(ClientIpThrottleMixin, ScopedRateThrottle):
     """Limits booking attempts per user; reading one's bookings is not limited."""
 
     scope_attr = "throttle_scope"

@@ -5,3 +5,6 @@ class BookingsConfig(AppConfig):
     name = "expo.bookings"
     label = "bookings"
     verbose_name = "Bookings"
+
+    def ready(self):
+        from expo.bookings import checks  # noqa: F401 - registers the start-up checks

@@ -49,7 +49,9 @@ ticket 123456, session 42)::
 Keys come from settings: ``TICKET_SIGNING_KEY`` (``[key_id:]base64`` of the raw
 32-byte private key) or ``TICKET_SIGNING_KEY_FILE`` (one ``key_id:base64`` a line, the
 first is current, the rest only verify). With neither, a dev key derived from
-``SECRET_KEY``. Keys are parsed once per process: restart after rotating.
+``SECRET_KEY``, only where ``TICKET_SIGNING_DEV_KEY_ALLOWED`` (DEBUG on at start-up);
+otherwise nothing is signed and ``manage.py check`` fails (expo/bookings/checks.py).
+Keys are parsed once per process: restart after rotating.
 """
 
 from __future__ import annotations
@@ -58,7 +60,6 @@ import base64
 import binascii
 import functools
 import hashlib
-import logging
 import os
 import re
 import struct
@@ -69,8 +70,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-
-logger = logging.getLogger(__name__)
 
 CODE_PREFIX = "H22"
 CODE_VERSION = "1"
@@ -245,12 +244,14 @@ def _keyring() -> _Keyring:
         getattr(settings, "TICKET_SIGNING_KEY", ""),
         getattr(settings, "TICKET_SIGNING_KEY_FILE", ""),
         settings.SECRET_KEY,
-        settings.DEBUG,
+        getattr(settings, "TICKET_SIGNING_DEV_KEY_ALLOWED", False),
     )
 
 
 @functools.cache
-def _keyring_load(signing_key: str, key_file: str, secret_key: str, debug: bool) -> _Keyring:
+def _keyring_load(
+    signing_key: str, key_file: str, secret_key: str, dev_key_allowed: bool
+) -> _Keyring:
     """Parse the keys once per distinct settings, so ``override_settings`` still works."""
     signing_key, key_file = signing_key.strip(), str(key_file).strip()
     if signing_key and key_file:
@@ -270,11 +271,12 @@ def _keyring_load(signing_key: str, key_file: str, secret_key: str, debug: bool)
             ) from exc
         keys = _parse_key_file(text, source=f"TICKET_SIGNING_KEY_FILE {path}")
     else:
-        if not debug:
-            logger.warning(
-                "Ticket codes are signed with the dev key derived from SECRET_KEY; "
-                "set TICKET_SIGNING_KEY or TICKET_SIGNING_KEY_FILE "
-                "(python manage.py generate_ticket_key)."
+        if not dev_key_allowed:
+            # A key anyone could derive from defaults would let them forge tickets.
+            raise ImproperlyConfigured(
+                "TICKET_SIGNING_KEY (or TICKET_SIGNING_KEY_FILE) is not set. With DEBUG off "
+                "tickets are signed only with a key of your own: "
+                "python manage.py generate_ticket_key."
             )
         seed = hashlib.sha256(_DEV_SEED_LABEL + secret_key.encode()).digest()
         keys = (_ticket_key(DEV_KEY_ID, Ed25519PrivateKey.from_private_bytes(seed)),)

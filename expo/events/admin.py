@@ -2,7 +2,7 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.template import engines
 from django.template.response import TemplateResponse
@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from expo.bookings.services import session_cancel
+from expo.core.exceptions import ExpoError
 from expo.events.models import Entrance, Exhibition, Expo, Session, Theme, Venue
-from expo.events.services import session_update
+from expo.events.services import session_approve, session_reject, session_update
 
 # Cancelling tells every booked visitor at once, so it asks first, like deleting does.
 _CANCEL_CONFIRMATION = engines["django"].from_string(
@@ -30,6 +31,29 @@ _CANCEL_CONFIRMATION = engines["django"].from_string(
   <input type="hidden" name="confirm" value="yes">
   <input type="submit" value="Cancel {{ sessions|length }} session{{ sessions|pluralize }}">
   <a href="" class="button cancel-link">Keep them</a>
+</form>{% endblock %}"""
+)
+
+
+# A rejection tells the exhibitor why, so the reason is asked for first. The texts come
+# from `SessionAdmin.reject`, where makemessages finds them.
+_REJECT_REASON = engines["django"].from_string(
+    """{% extends "admin/base_site.html" %}{% block content %}
+<form method="post">{% csrf_token %}
+  <p>{{ texts.intro }}</p>
+  <ul>{% for session in sessions %}
+    <li>{{ session }}, {{ session.venue }}{% if session.host %} ({{ session.host }}){% endif %}</li>
+  {% endfor %}</ul>
+  {% if error %}<p class="errornote">{{ error }}</p>{% endif %}
+  <p><label>{{ texts.reason }}<br>
+    <textarea name="reason" rows="4" cols="80" maxlength="1000" required>{{ reason }}</textarea>
+  </label></p>
+  {% for session in sessions %}
+    <input type="hidden" name="_selected_action" value="{{ session.pk }}">{% endfor %}
+  <input type="hidden" name="action" value="reject">
+  <input type="hidden" name="confirm" value="yes">
+  <input type="submit" value="{{ texts.submit }}">
+  <a href="" class="button cancel-link">{{ texts.keep }}</a>
 </form>{% endblock %}"""
 )
 
@@ -245,9 +269,18 @@ class SessionAdmin(ExpoLocalTimeMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected sessions"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.filter(status__in=(Session.Status.DRAFT, Session.Status.PENDING)).update(
-            status=Session.Status.PUBLISHED, updated_at=timezone.now()
-        )
+        """A proposal is approved (its exhibitor is told); a draft is simply published."""
+        count = 0
+        for session in queryset.filter(status__in=(Session.Status.DRAFT, Session.Status.PENDING)):
+            try:
+                if session.status == Session.Status.PENDING:
+                    session_approve(session_id=session.pk, approved_by=request.user)
+                else:
+                    session_update(session_id=session.pk, data={"status": Session.Status.PUBLISHED})
+            except ExpoError as exc:  # decided or edited by someone else meanwhile
+                self.message_user(request, f"{session}: {exc.detail}", level=messages.WARNING)
+                continue
+            count += 1
         self.message_user(
             request,
             ngettext("%d session published.", "%d sessions published.", count) % count,
@@ -255,13 +288,53 @@ class SessionAdmin(ExpoLocalTimeMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected proposals"), permissions=["change"])
     def reject(self, request, queryset):
-        count = queryset.filter(status=Session.Status.PENDING).update(
-            status=Session.Status.REJECTED, updated_at=timezone.now()
+        """Asks for the reason first: it goes to the exhibitor in the e-mail."""
+        sessions = list(
+            queryset.filter(status=Session.Status.PENDING).select_related("venue", "host")
         )
+        if not sessions:
+            self.message_user(request, _("None of these sessions is a pending proposal."))
+            return None
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirm") != "yes" or not reason:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Reject proposals"),
+                "opts": self.opts,
+                "sessions": sessions,
+                "reason": reason,
+                "texts": {
+                    "intro": _(
+                        "These proposals are rejected; their exhibitors get an e-mail "
+                        "with the reason."
+                    ),
+                    "reason": _("Reason, sent to the exhibitors:"),
+                    "submit": _("Reject and tell the exhibitors"),
+                    "keep": _("Keep them pending"),
+                },
+                "error": _("Say why, so the exhibitor can do better.")
+                if request.POST.get("confirm") == "yes"
+                else "",
+            }
+            return TemplateResponse(request, _REJECT_REASON, context)
+        count = 0
+        for session in sessions:
+            try:
+                session_reject(session_id=session.pk, reason=reason, rejected_by=request.user)
+            except ExpoError as exc:  # decided by someone else meanwhile
+                self.message_user(request, f"{session}: {exc.detail}", level=messages.WARNING)
+                continue
+            count += 1
         self.message_user(
             request,
-            ngettext("%d proposal rejected.", "%d proposals rejected.", count) % count,
+            ngettext(
+                "%d proposal rejected; its exhibitor is being told.",
+                "%d proposals rejected; their exhibitors are being told.",
+                count,
+            )
+            % count,
         )
+        return None
 
     @admin.action(
         description=_("Cancel the selected sessions and tell their visitors"),

@@ -182,7 +182,7 @@ def session_reject(*, session_id: int, reason: str, rejected_by) -> Session:
 def _pending_session_locked(session_id: int) -> Session:
     session = (
         Session.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("host", "venue")
+        .select_related("host", "venue", "expo")
         .filter(pk=session_id)
         .first()
     )
@@ -215,6 +215,9 @@ def _tell_proposer(session: Session, kind: str) -> None:
         "exhibitor_slug": host.slug,
         "reason": session.status_reason,
         "session_url": f"{settings.SITE_URL}/sessions/{session.pk}/",
+        # For the mail footer (expo/events/templatetags/expo_dates.py).
+        "expo_starts_on": session.expo.starts_on.isoformat(),
+        "expo_ends_on": session.expo.ends_on.isoformat(),
     }
     stamp = session.updated_at.strftime("%Y%m%d%H%M%S%f")
     for user in recipients:

@@ -1,11 +1,21 @@
 """Partner organisations, the people who act for them, and their stands."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from expo.events.models import Expo, Translated, Venue
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def logo_size_validator(file) -> None:
+    """The logo's size limit where a form stores it (the admin); the portal's API checks
+    this and more in `expo.exhibitors.services.logo_check`."""
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo may be at most 2 MB."), code="logo_too_large")
 
 
 class Exhibitor(models.Model, Translated):
@@ -19,7 +29,9 @@ class Exhibitor(models.Model, Translated):
     description_sv = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
     website = models.URLField(blank=True)
-    logo = models.ImageField(upload_to="exhibitor-logos/", blank=True)
+    logo = models.ImageField(
+        upload_to="exhibitor-logos/", blank=True, validators=[logo_size_validator]
+    )
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)

@@ -40,6 +40,7 @@ from expo.exhibitors.errors import (
     WrongAccount,
 )
 from expo.exhibitors.models import (
+    LOGO_MAX_BYTES,
     Exhibitor,
     Invitation,
     Membership,
@@ -48,7 +49,6 @@ from expo.exhibitors.models import (
 
 INVITATION_VALID_FOR = timedelta(days=14)
 MAX_OPEN_INVITATIONS = 50
-LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_SIDE = 4000
 # Pillow's format name → the extension the stored file gets. The name the browser sent
 # is never used: a file is stored (and later served) as what it really is.
@@ -280,6 +280,8 @@ def invitation_create(
             "expires_at": invitation.expires_at.isoformat(),
             "has_account": invitee is not None,
             "language": (invitee or invited_by).language,
+            "expo_starts_on": exhibitor.expo.starts_on.isoformat(),
+            "expo_ends_on": exhibitor.expo.ends_on.isoformat(),
         },
     )
     return InvitationIssued(invitation=invitation, token=token)

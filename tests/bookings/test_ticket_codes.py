@@ -309,16 +309,25 @@ def test_key_and_key_file_together_are_a_configuration_error(tmp_path):
         public_keys()
 
 
-def test_dev_key_follows_secret_key_and_warns_outside_debug(caplog):
-    with override_settings(SECRET_KEY="one-secret-for-this-test", DEBUG=True):
+def test_dev_key_follows_secret_key():
+    with override_settings(SECRET_KEY="one-secret-for-this-test"):
         dev_one = public_keys()
-    with override_settings(SECRET_KEY="another-secret-for-this-test", DEBUG=False):
+    with override_settings(SECRET_KEY="another-secret-for-this-test"):
         dev_two = public_keys()
 
     assert dev_one[0]["key_id"] == dev_two[0]["key_id"] == "DEV"
     assert dev_one[0]["public_key"] != dev_two[0]["public_key"]
-    warnings = [r for r in caplog.records if r.name == "expo.bookings.ticket_codes"]
-    assert [r.levelname for r in warnings] == ["WARNING"]
+
+
+def test_without_a_key_nothing_is_signed_when_debug_was_off_at_start_up():
+    """Never a key anyone could derive from SECRET_KEY in production."""
+    with (
+        override_settings(TICKET_SIGNING_DEV_KEY_ALLOWED=False),
+        pytest.raises(ImproperlyConfigured, match="TICKET_SIGNING_KEY"),
+    ):
+        ticket_code_sign(ticket_id=1, session_id=2)
+    with override_settings(TICKET_SIGNING_DEV_KEY_ALLOWED=False, TICKET_SIGNING_KEY=KEY_A):
+        assert ticket_code_verify(ticket_code_sign(ticket_id=1, session_id=2)).ticket_id == 1
 
 
 # --- Offline verification with only the public key ----------------------------------------

@@ -224,7 +224,8 @@ def test_publish_and_reject_proposed_sessions(client, expo_staff):
     cancelled = SessionFactory(status=Session.Status.CANCELLED)
     url = _url(Session, "changelist")
 
-    client.post(url, {"action": "reject", "_selected_action": [proposed[0].pk]})
+    reject = {"action": "reject", "_selected_action": [proposed[0].pk]}
+    client.post(url, {**reject, "confirm": "yes", "reason": "Not this year."})
     client.post(
         url, {"action": "publish", "_selected_action": [s.pk for s in (*proposed, cancelled)]}
     )
