@@ -354,6 +354,8 @@ def invitation_accept(*, token: str, user: User, now: datetime | None = None) ->
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # The link came to this address: as good as the verification link.
+    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email_verified_at=now)
     return membership
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from expo.exhibitors.models import Invitation
 from tests.conftest import client_for
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,15 @@ def test_invitations_are_capped_per_inviting_account_a_day(world, settings):
     assert not Invitation.objects.filter(email="third@example.org").exists()
     with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
         assert invite(world, "third@example.org").status_code == 201
+
+
+def test_accepting_an_invitation_confirms_the_address(world):
+    invitee = UserFactory(email="invitee@example.org", email_verified_at=None)
+
+    response = client_for(invitee).post(
+        f"/api/v1/exhibitor/invitations/{world.invitation_token}/accept/"
+    )
+
+    assert response.status_code == 200
+    invitee.refresh_from_db()
+    assert invitee.email_verified_at is not None
