@@ -55,7 +55,8 @@ COMMIT;
 
 def prepare():
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken, get_digest_token
+    from knox.settings import CONSTANTS
 
     from expo.accounts.models import User
     from expo.events.models import Expo, Session, Venue
@@ -86,13 +87,25 @@ def prepare():
     users = User.objects.bulk_create(
         [User(email=f"crowd{i}@bench.example", name=f"Crowd {i}") for i in range(VISITORS)]
     )
-    tokens = Token.objects.bulk_create(
-        [Token(user=user, key=Token.generate_key()) for user in users]
-    )
+    # Only hashes are stored (django-rest-knox); the clients keep the tokens themselves.
+    tokens = []
+    rows = []
+    for user in users:
+        digest, token = get_digest_token()
+        tokens.append(token)
+        rows.append(
+            AuthToken(
+                digest=digest,
+                token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH],
+                user=user,
+                expiry=timezone.now() + timedelta(days=1),
+            )
+        )
+    AuthToken.objects.bulk_create(rows)
     extra = User.objects.bulk_create(
         [User(email=f"sql{i}@bench.example") for i in range(50_000)], batch_size=5000
     )
-    return crowd_session, sql_session, [t.key for t in tokens], (extra[0].pk, extra[-1].pk)
+    return crowd_session, sql_session, tokens, (extra[0].pk, extra[-1].pk)
 
 
 def crowd(port: int, session_id: int, tokens: list[str]) -> dict:

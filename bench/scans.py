@@ -18,7 +18,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", 2))
 
 def prepare():
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from expo.accounts.models import User
     from expo.accounts.services import user_create
@@ -58,7 +58,7 @@ def prepare():
         user_create(email=f"gate{i}@bench.example", password=None, role="gate_staff")
         for i in range(GATES)
     ]
-    tokens = [Token.objects.create(user=user).key for user in staff]
+    tokens = [AuthToken.objects.create(user=user)[1] for user in staff]
     codes = [ticket_code_sign(ticket_id=t.pk, session_id=session.pk) for t in tickets]
     return tokens, [g.pk for g in gates], codes
 

@@ -19,6 +19,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"visitor{n}@example.org")
     name = factory.Faker("name")
     language = "en"
+    # Verified unless a test says otherwise: most tests are about what a usual visitor
+    # does; the unverified path is tested in tests/bookings/test_no_relay.py.
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "expo.core",
@@ -102,11 +102,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
+# Links in verification and password-reset mails stop working after this (Django's setting).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+# API tokens (django-rest-knox): only a hash is stored; each log-in is one device's token.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 # --- Languages and time -------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -204,7 +216,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- REST API -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -226,6 +238,7 @@ REST_FRAMEWORK = {
         "login": env("THROTTLE_LOGIN", default="10/min"),
         "register": env("THROTTLE_REGISTER", default="20/hour"),
         "booking": env("THROTTLE_BOOKING", default="30/min"),
+        "waitlist": env("THROTTLE_WAITLIST", default="30/min"),
     },
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -267,6 +280,11 @@ FILE_UPLOAD_HANDLERS = [
 
 # --- Expo rules ---------------------------------------------------------------------
 MAX_BOOKINGS_PER_VISITOR_PER_DAY = env.int("MAX_BOOKINGS_PER_VISITOR_PER_DAY", default=6)
+# Open waitlist entries (waiting or offered) one visitor may hold at once.
+MAX_OPEN_WAITLIST_ENTRIES_PER_VISITOR = env.int("MAX_OPEN_WAITLIST_ENTRIES_PER_VISITOR", default=6)
+# Other people's addresses one account may have the expo mail in a day (attendees' own
+# tickets, exhibitor invitations); docs/api.md says what happens past it.
+MAX_ATTENDEE_RECIPIENTS_PER_DAY = env.int("MAX_ATTENDEE_RECIPIENTS_PER_DAY", default=20)
 WAITLIST_OFFER_MINUTES = env.int("WAITLIST_OFFER_MINUTES", default=30)
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 

@@ -9,6 +9,11 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Throttling is tested explicitly; elsewhere it would make tests order-dependent.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "register": "1000/min", "booking": "1000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "1000/min",
+        "register": "1000/min",
+        "booking": "1000/min",
+        "waitlist": "1000/min",
+    },
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
+from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -16,9 +17,11 @@ from rest_framework.views import APIView
 
 from expo.accounts import selectors, services
 from expo.accounts.serializers import (
+    EmailVerifyInputSerializer,
     ErrorSerializer,
     MeUpdateInputSerializer,
     RegisterInputSerializer,
+    RegisterOutputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
     UserOutputSerializer,
@@ -28,7 +31,6 @@ from expo.accounts.throttles import (
     LoginPerEmailThrottle,
     RegisterThrottle,
 )
-from expo.core.permissions import VISITOR
 
 _RETRY_AFTER = OpenApiParameter(
     name="Retry-After",
@@ -45,7 +47,7 @@ _RATE_LIMITED = OpenApiResponse(ErrorSerializer, description="`rate_limited`.")
 
 
 class RegisterApi(APIView):
-    """Sign up as a visitor."""
+    """Sign up as a visitor; the answer does not tell whether the address was taken."""
 
     # Signing up needs no identity; a stale token in the client must not turn this into a 401.
     authentication_classes = []
@@ -56,26 +58,27 @@ class RegisterApi(APIView):
     @extend_schema(
         operation_id="auth_register",
         summary="Sign up as a visitor",
+        description=(
+            "201 for a new and for a taken address alike. A new address gets its account "
+            "and a mail with a link to confirm the address; the owner of a taken one gets "
+            "a mail saying someone tried to sign up with it. Log in with "
+            "`POST /auth/token/`."
+        ),
         request=RegisterInputSerializer,
-        responses={
-            201: UserOutputSerializer,
-            400: _INVALID,
-            409: OpenApiResponse(ErrorSerializer, description="`email_taken`."),
-            429: _RATE_LIMITED,
-        },
+        responses={201: RegisterOutputSerializer, 400: _INVALID, 429: _RATE_LIMITED},
         parameters=[_RETRY_AFTER],
         auth=[],
     )
     def post(self, request):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_create(**serializer.validated_data, role=VISITOR)
-        user = selectors.user_profile_get(user_id=user.pk)
-        return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+        services.user_register(**serializer.validated_data)
+        body = RegisterOutputSerializer(serializer.validated_data).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class AuthTokenApi(APIView):
-    """Log in for an API token (POST) or revoke it everywhere (DELETE)."""
+    """Log in for an API token (POST) or log this device out (DELETE)."""
 
     def get_authenticators(self):
         # Logging in needs no identity; a revoked token still sent by the client must not
@@ -96,7 +99,7 @@ class AuthTokenApi(APIView):
 
     @extend_schema(
         operation_id="auth_token_create",
-        summary="Log in: get the API token",
+        summary="Log in: get an API token for this device",
         request=TokenInputSerializer,
         responses={
             200: TokenOutputSerializer,
@@ -112,17 +115,94 @@ class AuthTokenApi(APIView):
         serializer = TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token = services.auth_token_obtain(**serializer.validated_data, request=request)
-        return Response(TokenOutputSerializer(token).data)
+        return Response(TokenOutputSerializer({"token": token}).data)
 
     @extend_schema(
         operation_id="auth_token_destroy",
-        summary="Log out everywhere: revoke the API token",
+        summary="Log out: revoke the token sent with this request",
         request=None,
         responses={204: None, 401: _NOT_AUTHENTICATED},
     )
     def delete(self, request):
-        services.auth_token_revoke(user=request.user)
+        return _logout(request)
+
+
+def _logout(request):
+    if isinstance(request.auth, AuthToken):  # a browser session has no token to revoke
+        services.auth_token_revoke(token=request.auth)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutApi(APIView):
+    """Revoke the token sent with this request; the person's other devices stay logged in."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_logout",
+        summary="Log out this device",
+        request=None,
+        responses={204: None, 401: _NOT_AUTHENTICATED},
+    )
+    def post(self, request):
+        return _logout(request)
+
+
+class LogoutAllApi(APIView):
+    """Revoke every API token of the person: all their devices must log in again."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_logout_all",
+        summary="Log out every device",
+        request=None,
+        responses={204: None, 401: _NOT_AUTHENTICATED},
+    )
+    def post(self, request):
+        services.auth_tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyApi(APIView):
+    """Confirm the address with the uid and token of the mailed link (for apps)."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(
+        operation_id="auth_verify_email",
+        summary="Confirm my e-mail address",
+        request=EmailVerifyInputSerializer,
+        responses={
+            200: UserOutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="`invalid_link` or `invalid`."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = EmailVerifyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = services.email_verify(uidb64=data["uid"], token=data["token"])
+        return Response(UserOutputSerializer(selectors.user_profile_get(user_id=user.pk)).data)
+
+
+class EmailVerifyResendApi(APIView):
+    """Mail me a new link to confirm my address (at most one every few minutes)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_verify_email_resend",
+        summary="Send me a new address confirmation link",
+        description="202 whether or not a mail went out (already confirmed, or one just sent).",
+        request=None,
+        responses={202: None, 401: _NOT_AUTHENTICATED},
+    )
+    def post(self, request):
+        services.email_verification_request(user=request.user)
+        return Response(status=status.HTTP_202_ACCEPTED)
 
 
 class MeApi(APIView):
@@ -159,7 +239,7 @@ class MeApi(APIView):
             "Cancels my bookings of sessions not yet started (the seats go to others), "
             "leaves my waitlists, removes names and e-mail addresses from my tickets and "
             "anonymises the account. Past bookings stay, without names, for the expo's "
-            "statistics. The API token, the password and the calendar link stop working."
+            "statistics. The API tokens, the password and the calendar link stop working."
         ),
         request=None,
         responses={204: None, 401: _NOT_AUTHENTICATED},

@@ -53,7 +53,7 @@ class RegisterForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
-        help_text=_("At least 8 characters; not only digits and not a common password."),
+        help_text=_("At least 12 characters; not only digits and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     language = forms.ChoiceField(
@@ -82,3 +82,20 @@ class RegisterForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned
+
+
+class PasswordResetRequestForm(forms.Form):
+    """The address to mail a reset link to; sending is `password_reset_request`'s."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

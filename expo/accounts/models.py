@@ -46,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(_("admin access"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person opened the link mailed to `email`; until then the expo mails
+    # nobody else on their behalf (expo/bookings/recipients.py).
+    email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
@@ -60,6 +63,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_full_name(self):
         return self.name or self.email

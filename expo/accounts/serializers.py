@@ -39,8 +39,25 @@ class TokenInputSerializer(serializers.Serializer):
         return _normalise_email(value)
 
 
+class RegisterOutputSerializer(serializers.Serializer):
+    """What a sign-up answers, the same for a new and a taken address (nothing of the
+    account: that would tell who is registered)."""
+
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    language = serializers.ChoiceField(choices=User.Language.choices)
+
+
 class TokenOutputSerializer(serializers.Serializer):
-    token = serializers.CharField(source="key", help_text="Send as `Authorization: Token <token>`.")
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Token <token>`. Shown once; expires after "
+        "API_TOKEN_TTL_DAYS; one per log-in (device)."
+    )
+
+
+class EmailVerifyInputSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="From the link: /verify/<uid>/<token>/.")
+    token = serializers.CharField(max_length=128)
 
 
 class MeUpdateInputSerializer(serializers.Serializer):
@@ -50,10 +67,13 @@ class MeUpdateInputSerializer(serializers.Serializer):
 
 class UserOutputSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
+    email_verified = serializers.BooleanField(
+        read_only=True, help_text="Until true, tickets go to this address only, not attendees'."
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "language", "roles"]
+        fields = ["id", "email", "name", "language", "roles", "email_verified"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ROLES)))

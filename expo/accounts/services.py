@@ -1,17 +1,20 @@
 """Writes for people, their roles and their API tokens."""
 
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 
 from expo.accounts.models import User, new_calendar_token
+from expo.accounts.tokens import email_verification_token, user_from_uidb64
 from expo.bookings.models import (
     Booking,
     IdempotencyKey,
@@ -20,9 +23,10 @@ from expo.bookings.models import (
     Ticket,
     WaitlistEntry,
 )
+from expo.bookings.outbox import notification_to_person_add
 from expo.bookings.services import booking_cancel, waitlist_leave
 from expo.core.exceptions import Conflict, ExpoError
-from expo.core.permissions import EXPO_STAFF, ROLES
+from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
 from expo.exhibitors.leads import contact_erase
 from expo.exhibitors.models import Membership
 
@@ -39,6 +43,38 @@ class InvalidCredentials(ExpoError):
     code = "invalid_credentials"
     http_status = status.HTTP_400_BAD_REQUEST
     default_detail = _("Unable to log in with the e-mail address and password given.")
+
+
+class InvalidLink(ExpoError):
+    """A verification or reset link that was forged, has expired or was already used."""
+
+    code = "invalid_link"
+    http_status = status.HTTP_400_BAD_REQUEST
+    default_detail = _("This link has expired or was already used.")
+
+
+# A person's own account mails: at most one of a kind in this time, so a script cannot
+# use sign-up, "resend" or "forgot password" to flood someone's inbox.
+ACCOUNT_MAIL_INTERVAL = {
+    Notification.Kind.EMAIL_VERIFICATION: timedelta(minutes=5),
+    Notification.Kind.PASSWORD_RESET: timedelta(minutes=5),
+    Notification.Kind.REGISTRATION_ATTEMPT: timedelta(hours=1),
+}
+
+
+def _account_mail_add(*, user: User, kind: str, now: datetime) -> bool:
+    """Queue a mail to the person's own address; False when one of the kind just went.
+
+    The link inside is made when the message is rendered (expo/accounts/tokens.py), so
+    the outbox row holds no secret. Precondition: inside the caller's transaction.
+    """
+    recent = Notification.objects.filter(
+        user=user, kind=kind, created_at__gt=now - ACCOUNT_MAIL_INTERVAL[kind]
+    )
+    if recent.exists():
+        return False
+    notification_to_person_add(kind, key=f"user:{user.pk}:{kind}:{secrets.token_hex(8)}", user=user)
+    return True
 
 
 @transaction.atomic
@@ -67,6 +103,67 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_register(
+    *, email: str, password: str, name: str, language: str, now: datetime | None = None
+) -> None:
+    """Sign up as a visitor; the caller answers the same whatever happened here.
+
+    A new address gets its account and a link to confirm the address. A taken one gets
+    nothing new: its owner is told by mail that someone tried to sign up with it, so the
+    answer (and, with the password hashed either way, its timing) does not tell anyone
+    which addresses have accounts.
+    """
+    now = now or timezone.now()
+    try:
+        user = user_create(
+            email=email, password=password, name=name, language=language, role=VISITOR
+        )
+    except EmailTaken:
+        make_password(password)
+        owner = User.objects.filter(email__iexact=email, is_active=True).first()
+        if owner is not None:
+            _account_mail_add(user=owner, kind=Notification.Kind.REGISTRATION_ATTEMPT, now=now)
+        return
+    _account_mail_add(user=user, kind=Notification.Kind.EMAIL_VERIFICATION, now=now)
+
+
+@transaction.atomic
+def email_verification_request(*, user: User, now: datetime | None = None) -> bool:
+    """Mail the person a (new) link to confirm their address; False if none was sent."""
+    if user.email_verified:
+        return False
+    return _account_mail_add(
+        user=user, kind=Notification.Kind.EMAIL_VERIFICATION, now=now or timezone.now()
+    )
+
+
+def email_verify(*, uidb64: str, token: str, now: datetime | None = None) -> User:
+    """Mark the address confirmed: the person opened the link mailed to it."""
+    user = user_from_uidb64(uidb64)
+    if user is None or not user.is_active or not email_verification_token.check_token(user, token):
+        raise InvalidLink()
+    user.email_verified_at = now or timezone.now()
+    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+        email_verified_at=user.email_verified_at
+    )
+    return user
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, now: datetime | None = None) -> None:
+    """Mail a link to choose a new password, if the address has an account that may log in.
+
+    Like Django's own form, accounts without a usable password (erased, or made without
+    one) get nothing; the caller answers the same either way.
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is not None and user.has_usable_password():
+        _account_mail_add(
+            user=user, kind=Notification.Kind.PASSWORD_RESET, now=now or timezone.now()
+        )
+
+
 def user_set_role(*, user: User, role: str) -> None:
     group, _created = Group.objects.get_or_create(name=role)
     if role == EXPO_STAFF:
@@ -93,25 +190,32 @@ def user_update_profile(
     return user
 
 
-def auth_token_obtain(*, email: str, password: str, request=None) -> Token:
-    """The person's API token, created on first log-in and reused until revoked.
+def auth_token_obtain(*, email: str, password: str, request=None) -> str:
+    """A new API token for one device; returns the only copy of it.
 
     Goes through Django's authentication backends, so inactive (and erased) accounts
-    are refused and failed attempts send ``user_login_failed``.
+    are refused and failed attempts send ``user_login_failed``. Only a hash is stored,
+    and the token expires after API_TOKEN_TTL_DAYS (django-rest-knox).
     """
     user = authenticate(request, email=email.strip().lower(), password=password)
     if user is None:
         raise InvalidCredentials()
-    token, _created = Token.objects.get_or_create(user=user)
+    _instance, token = AuthToken.objects.create(user=user)
     return token
 
 
-def auth_token_revoke(*, user: User) -> None:
-    """Log out every client holding the person's token (there is one token per person)."""
-    Token.objects.filter(user=user).delete()
+def auth_token_revoke(*, token: AuthToken) -> None:
+    """Log out the one device holding this token."""
+    token.delete()
 
 
-EXPO_APPS = ("accounts", "events", "exhibitors", "bookings", "authtoken")
+def auth_tokens_revoke_all(*, user: User) -> int:
+    """Log out every device of the person (also after a password change or reset)."""
+    deleted, _by_model = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+EXPO_APPS = ("accounts", "events", "exhibitors", "bookings", "knox")
 
 
 def _grant_expo_staff_permissions(group: Group) -> None:
@@ -187,7 +291,7 @@ def user_erase(*, user: User, now: datetime | None = None) -> User:
     Membership.objects.filter(user=user).delete()
     # Exhibitors' leads of the person lose their contact; no consent is left to share.
     contact_erase(user=user, now=now)
-    Token.objects.filter(user=user).delete()
+    AuthToken.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk}@erased.invalid"
     user.name = ""
@@ -196,9 +300,11 @@ def user_erase(*, user: User, now: datetime | None = None) -> User:
     user.last_login = None
     user.calendar_token = new_calendar_token()
     user.erased_at = now
+    user.email_verified_at = None
     user.save(
         update_fields=[
             "email",
+            "email_verified_at",
             "name",
             "password",
             "is_active",

@@ -5,7 +5,11 @@ from expo.accounts import apis
 urlpatterns = [
     path("auth/register/", apis.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", apis.AuthTokenApi.as_view(), name="auth-token"),
+    path("auth/logout/", apis.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/logout-all/", apis.LogoutAllApi.as_view(), name="auth-logout-all"),
+    path("auth/verify-email/", apis.EmailVerifyApi.as_view(), name="auth-verify-email"),
     path("me/", apis.MeApi.as_view(), name="me"),
+    path("me/verify-email/", apis.EmailVerifyResendApi.as_view(), name="me-verify-email"),
     path("me/export/", apis.MeExportApi.as_view(), name="me-export"),
     path("me/calendar-token/", apis.CalendarTokenApi.as_view(), name="me-calendar-token"),
 ]

@@ -1,18 +1,24 @@
-"""Log in, log out and sign up on the visitor pages (Django's auth views, our templates)."""
+"""Log in, log out, sign up, confirm the address and passwords on the visitor pages.
+
+Django's auth views with our templates; mails go through the outbox (the services).
+"""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from expo.accounts import services
-from expo.accounts.forms import LoginForm, RegisterForm
+from expo.accounts.forms import LoginForm, PasswordResetRequestForm, RegisterForm
 from expo.accounts.throttles import LoginPerAddressThrottle, LoginPerEmailThrottle, RegisterThrottle
 from expo.core.exceptions import ExpoError
 from expo.events.views import throttle_wait
@@ -89,25 +95,99 @@ def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.user_create(
-                email=data["email"],
-                password=data["password"],
-                name=data["name"],
-                language=data["language"],
-            )
-        except ExpoError as exc:
-            form.add_error("email", exc.detail)
-        else:
-            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            with translation.override(user.language):
-                messages.success(
-                    request,
-                    _("Welcome, %(name)s! Your account is ready: pick a session and book.")
-                    % {"name": user.name},
+        # The same answer for a new and a taken address: no log-in here, a pointer to
+        # the inbox and the log-in page (the owner of a taken address is told by mail).
+        services.user_register(
+            email=data["email"],
+            password=data["password"],
+            name=data["name"],
+            language=data["language"],
+        )
+        with translation.override(data["language"]):
+            messages.success(
+                request,
+                _(
+                    "Thank you! We have sent a link to %(email)s to confirm the address. "
+                    "You can log in and book now."
                 )
-            response = redirect(_safe_next(request) or HOME)
-            return _remember_language(response, user.language)
+                % {"email": data["email"]},
+            )
+        login_url = reverse("accounts:login")
+        if target := _safe_next(request):
+            login_url += "?" + urlencode({"next": target})
+        return _remember_language(redirect(login_url), data["language"])
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "next": _safe_next(request) or ""}
     return render(request, "registration/register.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request, uidb64: str, token: str):
+    """The link in the verification mail: a button, so that mail scanners opening links
+    do not confirm the address for the person."""
+    if request.method == "POST":
+        try:
+            services.email_verify(uidb64=uidb64, token=token)
+        except ExpoError:
+            return render(request, "registration/verify_email.html", {"invalid": True}, status=400)
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
+        return redirect(HOME)
+    return render(request, "registration/verify_email.html", {"invalid": False})
+
+
+@login_required
+@require_POST
+def verify_email_resend(request):
+    if services.email_verification_request(user=request.user):
+        messages.success(request, _("We have sent you a new link. Please check your inbox."))
+    else:
+        messages.info(
+            request, _("Your address is confirmed already, or a link went out a moment ago.")
+        )
+    return redirect(_safe_next(request) or HOME)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the address; the outbox mails the link (`password_reset_request`)."""
+
+    template_name = "registration/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def post(self, request, *args, **kwargs):
+        # Guessing which addresses have accounts or flooding an inbox: the log-in limits.
+        wait = throttle_wait(
+            request,
+            [LoginPerAddressThrottle(), LoginPerEmailThrottle()],
+            data={"email": request.POST.get("email", "")},
+        )
+        if wait is not None:
+            context = self.get_context_data(form=self.get_form_class()(), too_many=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return redirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever knew the old password may hold API tokens made with it.
+        services.auth_tokens_revoke_all(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy(HOME)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this browser logged in
+        services.auth_tokens_revoke_all(user=form.user)
+        messages.success(self.request, _("Your password is changed."))
+        return response

@@ -147,6 +147,8 @@ class TicketQrApi(APIView):
 
 class WaitlistJoinApi(APIView):
     permission_classes = [IsVisitor]
+    throttle_classes = [BookingWriteThrottle]
+    throttle_scope = "waitlist"
 
     @extend_schema(request=WaitlistJoinInputSerializer, responses={201: WaitlistEntrySerializer})
     def post(self, request, session_id):

@@ -56,6 +56,11 @@ class AlreadyWaiting(Conflict):
     default_detail = _("You are already on the waitlist for this session.")
 
 
+class WaitlistLimitReached(Conflict):
+    code = "waitlist_limit"
+    default_detail = _("You are already waiting for as many sessions as one visitor may.")
+
+
 class SeatsAvailable(Conflict):
     code = "seats_available"
     default_detail = _("There are seats for your party: book them instead of waiting.")

@@ -61,6 +61,10 @@ class Ticket(models.Model):
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="tickets")
     attendee_name = models.CharField(max_length=150, blank=True)
     attendee_email = models.EmailField(blank=True)
+    # Whether `attendee_email` gets this ticket's own messages; decided when booked
+    # (expo/bookings/recipients.py), so the booker's unverified address or daily cap
+    # keeps strangers' inboxes out of reach.
+    mail_attendee = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_at = models.DateTimeField(null=True, blank=True, db_index=True)
     checked_in = models.BooleanField(default=False, help_text=_("Inside the venue now."))
@@ -174,6 +178,9 @@ class Notification(models.Model):
         EXHIBITOR_INVITATION = "exhibitor_invitation", _("Exhibitor invitation")
         SESSION_APPROVED = "session_approved", _("Proposed session approved")
         SESSION_REJECTED = "session_rejected", _("Proposed session rejected")
+        EMAIL_VERIFICATION = "email_verification", _("E-mail address verification")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        REGISTRATION_ATTEMPT = "registration_attempt", _("Sign-up with a taken address")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -51,6 +51,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from expo.accounts.tokens import email_verification_url, password_reset_url
 from expo.bookings.models import Booking, Notification, Ticket, WaitlistEntry
 from expo.bookings.outbox import notification_key, notifications_queue
 from expo.bookings.qr import ticket_qr_png
@@ -94,6 +95,9 @@ SUBJECTS = {
     Kind.EXHIBITOR_INVITATION: _("Invitation to %(exhibitor_name)s at H22 City Expo"),
     Kind.SESSION_APPROVED: _("Your session is published: %(title)s"),
     Kind.SESSION_REJECTED: _("Your session proposal was declined: %(title)s"),
+    Kind.EMAIL_VERIFICATION: _("Confirm your e-mail address for H22 City Expo"),
+    Kind.PASSWORD_RESET: _("Choose a new password for H22 City Expo"),
+    Kind.REGISTRATION_ATTEMPT: _("Someone tried to sign up with your address"),
 }
 # Messages to a person rather than about a booking (invitations, proposal decisions)
 # whose reader has no account to take a language from: the expo's own.
@@ -180,6 +184,8 @@ def _skip_reason(notification: Notification, now: datetime) -> str:
     reader = target.visitor if target else notification.user
     if reader is not None and (reader.erased_at or not reader.is_active):
         return "the reader's account is closed"
+    if notification.kind == Kind.EMAIL_VERIFICATION and reader.email_verified:
+        return "address already verified"
     if target is None:
         return ""
     kind, session = notification.kind, target.session
@@ -205,8 +211,9 @@ def _add_attendee_rows(notification: Notification) -> None:
     only_valid = ATTENDEE_KINDS.get(notification.kind)
     if only_valid is None or not notification.booking_id or _attendee_ticket_id(notification):
         return
+    # `mail_attendee` is the no-relay rule, decided when booked (expo/bookings/recipients.py).
     tickets = (
-        Ticket.objects.filter(booking_id=notification.booking_id)
+        Ticket.objects.filter(booking_id=notification.booking_id, mail_attendee=True)
         .exclude(attendee_email="")
         .exclude(attendee_email__iexact=notification.booking.visitor.email)
     )
@@ -541,7 +548,17 @@ def _person_context(notification: Notification) -> dict:
         "site_url": settings.SITE_URL.rstrip("/"),
         "tickets": [],
         "qr_tickets": [],
+        **_account_links(notification),
     }
+
+
+def _account_links(notification: Notification) -> dict:
+    """One-time links of a person's own account mails, made now: the row holds no secret."""
+    if notification.kind == Kind.EMAIL_VERIFICATION:
+        return {"verify_url": email_verification_url(notification.user)}
+    if notification.kind == Kind.PASSWORD_RESET:
+        return {"reset_url": password_reset_url(notification.user)}
+    return {}
 
 
 def _qr_image(line: TicketLine) -> MIMEImage:

@@ -23,7 +23,9 @@ from expo.accounts.models import User
 from expo.bookings import errors
 from expo.bookings.models import Booking, IdempotencyKey, Notification, Ticket, WaitlistEntry
 from expo.bookings.outbox import notifications_add
+from expo.bookings.recipients import attendee_addresses_to_mail
 from expo.core.exceptions import NotFound
+from expo.core.permissions import is_scan_only
 from expo.events.models import Session
 from expo.events.selectors import expo_day_bounds
 
@@ -69,6 +71,8 @@ def _lock_visitor(visitor: User) -> None:
     Precondition: inside a transaction. Other visitors are not blocked.
     """
     assert connection.in_atomic_block
+    if is_scan_only(visitor):
+        raise PermissionDenied()  # gate accounts scan and nothing else, on every path
     active = User.objects.select_for_update().filter(pk=visitor.pk).values_list("is_active")
     if not any(is_active for (is_active,) in active):
         raise PermissionDenied()  # erased or deactivated since the request was authenticated
@@ -110,9 +114,17 @@ def _take_seats(session: Session, seats: int) -> None:
 
 
 def _insert_booking(
-    *, visitor: User, session: Session, party_size: int, attendees: Sequence[Attendee]
+    *,
+    visitor: User,
+    session: Session,
+    party_size: int,
+    attendees: Sequence[Attendee],
+    now: datetime,
 ) -> Booking:
-    """Booking, one ticket per seat and the confirmation, in three statements."""
+    """Booking, one ticket per seat and the confirmation, in three statements.
+
+    Precondition: the caller holds the visitor's row lock (the attendee mail cap).
+    """
     for attempt in range(5):
         try:
             with transaction.atomic():  # a savepoint: a reference collision only retries
@@ -135,6 +147,9 @@ def _insert_booking(
     named += [Attendee()] * (party_size - len(named))
     if not named[0].name:
         named[0] = Attendee(name=visitor.name, email=named[0].email)
+    mailed = attendee_addresses_to_mail(
+        visitor=visitor, emails=[attendee.email for attendee in named], now=now
+    )
     booking.tickets_created = Ticket.objects.bulk_create(
         [
             Ticket(
@@ -142,6 +157,7 @@ def _insert_booking(
                 session=session,
                 attendee_name=attendee.name,
                 attendee_email=attendee.email,
+                mail_attendee=attendee.email.lower() in mailed,
             )
             for attendee in named
         ]
@@ -174,7 +190,7 @@ def booking_create(
     _lock_visitor(visitor)
     _check_visitor_may_book(visitor, session)
     booking = _insert_booking(
-        visitor=visitor, session=session, party_size=party_size, attendees=attendees
+        visitor=visitor, session=session, party_size=party_size, attendees=attendees, now=now
     )
     _take_seats(session, party_size)
     return booking
@@ -281,10 +297,14 @@ def waitlist_join(
         visitor=visitor, session=session, status=Booking.Status.CONFIRMED
     ).exists():
         raise errors.AlreadyBooked()
-    if WaitlistEntry.objects.filter(
-        visitor=visitor, session=session, status__in=WaitlistEntry.OPEN_STATUSES
-    ).exists():
+    open_entries = WaitlistEntry.objects.filter(
+        visitor=visitor, status__in=WaitlistEntry.OPEN_STATUSES
+    )
+    if open_entries.filter(session=session).exists():
         raise errors.AlreadyWaiting()
+    # Like the daily booking cap: one account cannot queue for the whole programme.
+    if open_entries.count() >= settings.MAX_OPEN_WAITLIST_ENTRIES_PER_VISITOR:
+        raise errors.WaitlistLimitReached()
     someone_waiting = WaitlistEntry.objects.filter(
         session=session, status=WaitlistEntry.Status.WAITING
     ).exists()
@@ -313,7 +333,7 @@ def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None
             raise errors.BookingClosed()
         _check_visitor_may_book(visitor, session)
         booking = _insert_booking(
-            visitor=visitor, session=session, party_size=entry.party_size, attendees=()
+            visitor=visitor, session=session, party_size=entry.party_size, attendees=(), now=now
         )
         entry.status = WaitlistEntry.Status.ACCEPTED
         entry.booking = booking

@@ -46,8 +46,8 @@ def _own_booking_or_404(request, reference: str) -> Booking:
     return booking
 
 
-def _too_many(request, session):
-    if throttle_wait(request, [BookingWriteThrottle()], scope="booking") is None:
+def _too_many(request, session, *, scope: str = "booking"):
+    if throttle_wait(request, [BookingWriteThrottle()], scope=scope) is None:
         return None
     messages.error(request, _("Too many attempts. Please wait a minute and try again."))
     return redirect("events:session", session_id=session.pk)
@@ -166,7 +166,7 @@ def waitlist_join(request, session_id: int):
     session = _session_or_404(session_id)
     if not request.user.is_authenticated:
         return _login_first(request, session)
-    if refused := _too_many(request, session):
+    if refused := _too_many(request, session, scope="waitlist"):
         return refused
     form = WaitlistForm(request.POST, session=session)
     if not form.is_valid():

@@ -27,6 +27,17 @@ class TooManyInvitations(Conflict):
     default_detail = _("Too many invitations are open. Revoke some or wait for answers.")
 
 
+class EmailNotVerified(ExpoError):
+    code = "email_unverified"
+    http_status = status.HTTP_403_FORBIDDEN
+    default_detail = _("Confirm your own e-mail address first; then you can invite others.")
+
+
+class RecipientLimitReached(Conflict):
+    code = "recipient_limit"
+    default_detail = _("You have invited as many addresses today as one account may.")
+
+
 class WrongAccount(ExpoError):
     code = "wrong_account"
     http_status = status.HTTP_403_FORBIDDEN

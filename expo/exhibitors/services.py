@@ -31,10 +31,12 @@ from expo.events.services import (
 )
 from expo.exhibitors.errors import (
     AlreadyMember,
+    EmailNotVerified,
     InvitationExpired,
     InvitationUsed,
     LastOwner,
     OwnerRequired,
+    RecipientLimitReached,
     StandCodeTaken,
     TooManyInvitations,
     WrongAccount,
@@ -227,6 +229,31 @@ class InvitationIssued:
     token: str  # only here and in the e-mail; the database keeps a hash
 
 
+def _check_inviter_may_mail(*, inviter: User, email: str, now: datetime) -> None:
+    """The no-relay rule (expo/bookings/recipients.py) for invitations: a verified inviter,
+    at most MAX_ATTENDEE_RECIPIENTS_PER_DAY other addresses in 24 hours.
+
+    Locks the inviter's row (before the exhibitor's) so parallel invitations count right.
+    """
+    verified_at = (
+        User.objects.select_for_update()
+        .filter(pk=inviter.pk)
+        .values_list("email_verified_at", flat=True)
+        .first()
+    )
+    if verified_at is None:
+        raise EmailNotVerified()
+    invited_today = (
+        Invitation.objects.filter(invited_by=inviter, created_at__gt=now - timedelta(days=1))
+        .exclude(email=email)
+        .values("email")
+        .distinct()
+        .count()
+    )
+    if invited_today >= settings.MAX_ATTENDEE_RECIPIENTS_PER_DAY:
+        raise RecipientLimitReached()
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -245,6 +272,7 @@ def invitation_create(
     email = email.strip().lower()
     if role not in Membership.Role.values:
         raise InvalidInput(fields={"role": [_("Unknown role.")]})
+    _check_inviter_may_mail(inviter=invited_by, email=email, now=now)
     _exhibitor_locked(exhibitor)
     if Membership.objects.filter(exhibitor=exhibitor, user__email__iexact=email).exists():
         raise AlreadyMember()
@@ -328,6 +356,8 @@ def invitation_accept(*, token: str, user: User, now: datetime | None = None) ->
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # The link came to this address: as good as the verification link.
+    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email_verified_at=now)
     return membership
 
 

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail
 from django.core.cache import cache
 from django.db.models.query import QuerySet
 from django.test import RequestFactory, override_settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -38,6 +39,12 @@ def assert_error(response, status, code, *, fields=None):
     else:
         assert set(fields) <= set(body["fields"]), body["fields"]
     return body
+
+
+def new_token(user) -> str:
+    """A device's API token, as logging in makes it."""
+    _instance, token = AuthToken.objects.create(user=user)
+    return token
 
 
 def token_client(key: str) -> APIClient:
@@ -73,17 +80,16 @@ def test_register_creates_a_visitor_with_a_lower_case_email(api):
     assert response.status_code == 201, response.content
     user = User.objects.get()
     assert response.json() == {
-        "id": user.id,
         "email": "ingrid.berg@example.se",
         "name": "Ingrid Berg",
         "language": "en",
-        "roles": ["visitor"],
     }
     assert user.email == "ingrid.berg@example.se"
     assert user.check_password("Kärnan-utsikt-1310")
     assert user.is_active
     assert not user.is_staff
-    assert "password" not in response.json()
+    assert user.groups.filter(name="visitor").exists()
+    assert user.email_verified_at is None
 
 
 def test_register_language_defaults_to_swedish(api):
@@ -94,30 +100,48 @@ def test_register_language_defaults_to_swedish(api):
     assert User.objects.get().language == "sv"
 
 
-def test_register_with_a_taken_email_in_other_case_is_409_email_taken(api):
-    UserFactory(email="ingrid.berg@example.se")
+def test_register_answers_a_taken_address_exactly_as_a_new_one(
+    api, django_capture_on_commit_callbacks
+):
+    """`email_taken` told anyone which addresses have accounts; now only the owner hears."""
+    owner = UserFactory(email="ingrid.berg@example.se", name="Ingrid B", language="sv")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = api.post(REGISTER, registration(email="someone.new@example.se"), format="json")
+        # The same address in other case.
+        taken = api.post(REGISTER, registration(), format="json")
 
-    response = api.post(REGISTER, registration(), format="json")
+    assert (taken.status_code, new.status_code) == (201, 201)
+    assert set(taken.json()) == set(new.json())
+    assert taken.json() == {**new.json(), "email": "ingrid.berg@example.se"}
+    assert User.objects.filter(email="ingrid.berg@example.se").count() == 1
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)  # untouched
+    assert owner.name == "Ingrid B"
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"someone.new@example.se", "ingrid.berg@example.se"}
+    assert "/verify/" in by_recipient["someone.new@example.se"].body
+    warning = by_recipient["ingrid.berg@example.se"]
+    assert "/verify/" not in warning.body
+    assert "/password/reset/" in warning.body
 
-    assert_error(response, 409, "email_taken")
-    assert User.objects.count() == 1
 
-
-def test_register_losing_a_race_for_the_email_is_409_not_500(api, monkeypatch):
+def test_register_losing_a_race_for_the_email_answers_201_without_a_second_account(
+    api, monkeypatch
+):
     """Both sign-ups passed the "is it taken?" check; the unique index turns the second away."""
     UserFactory(email="ingrid.berg@example.se")
     monkeypatch.setattr(QuerySet, "exists", lambda self: False)
 
     response = api.post(REGISTER, registration(), format="json")
 
-    assert_error(response, 409, "email_taken")
+    assert response.status_code == 201
     assert User.objects.filter(email="ingrid.berg@example.se").count() == 1
 
 
 @pytest.mark.parametrize(
     "password",
-    ["short1", "password123", "12345678901234", "ingrid.berg@example.se"],
-    ids=["too-short", "too-common", "all-digits", "same-as-email"],
+    ["short1", "Kärnan-1310", "password123", "12345678901234", "ingrid.berg@example.se"],
+    ids=["too-short", "eleven-characters", "too-common", "all-digits", "same-as-email"],
 )
 def test_register_weak_password_is_400_invalid_on_password(api, password):
     response = api.post(REGISTER, registration(password=password), format="json")
@@ -165,19 +189,21 @@ def test_token_for_right_credentials_authenticates_later_requests(api):
 
     assert response.status_code == 200, response.content
     key = response.json()["token"]
-    assert Token.objects.get(user=user).key == key
+    assert AuthToken.objects.filter(user=user).count() == 1
     assert token_client(key).get(ME).json()["id"] == user.id
 
 
-def test_token_is_reused_until_revoked(api):
+def test_each_log_in_gets_its_own_token_for_its_device(api):
     UserFactory(email="ingrid@example.se")
     credentials = {"email": "ingrid@example.se", "password": PASSWORD}
 
-    first = api.post(TOKEN, credentials, format="json").json()["token"]
-    second = api.post(TOKEN, credentials, format="json").json()["token"]
+    phone = api.post(TOKEN, credentials, format="json").json()["token"]
+    laptop = api.post(TOKEN, credentials, format="json").json()["token"]
 
-    assert first == second
-    assert Token.objects.count() == 1
+    assert phone != laptop
+    assert AuthToken.objects.count() == 2
+    assert token_client(phone).get(ME).status_code == 200
+    assert token_client(laptop).get(ME).status_code == 200
 
 
 def test_token_email_is_case_insensitive(api):
@@ -188,7 +214,7 @@ def test_token_email_is_case_insensitive(api):
     )
 
     assert response.status_code == 200
-    assert Token.objects.filter(user=user).exists()
+    assert AuthToken.objects.filter(user=user).exists()
 
 
 @pytest.mark.parametrize(
@@ -202,7 +228,7 @@ def test_token_bad_credentials_is_400_invalid_credentials(api, email, password):
     response = api.post(TOKEN, {"email": email, "password": password}, format="json")
 
     assert_error(response, 400, "invalid_credentials")
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_token_for_an_inactive_account_is_400_invalid_credentials(api):
@@ -211,7 +237,7 @@ def test_token_for_an_inactive_account_is_400_invalid_credentials(api):
     response = api.post(TOKEN, {"email": "ingrid@example.se", "password": PASSWORD}, format="json")
 
     assert_error(response, 400, "invalid_credentials")
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_token_missing_fields_is_400_invalid(api):
@@ -231,19 +257,19 @@ def test_token_log_in_ignores_a_stale_token_the_client_still_sends(api):
 
 def test_token_revoke_logs_out_every_client(api):
     user = UserFactory()
-    key = Token.objects.create(user=user).key
+    key = new_token(user)
     phone, laptop = token_client(key), token_client(key)
 
     response = phone.delete(TOKEN)
 
     assert response.status_code == 204
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     assert_error(laptop.get(ME), 401, "authentication_failed")
 
 
 def test_token_after_revoke_is_a_new_one(api):
     user = UserFactory(email="ingrid@example.se")
-    old_key = Token.objects.create(user=user).key
+    old_key = new_token(user)
     token_client(old_key).delete(TOKEN)
 
     response = api.post(TOKEN, {"email": "ingrid@example.se", "password": PASSWORD}, format="json")
@@ -272,7 +298,7 @@ def test_me_with_an_unknown_token_is_401_authentication_failed():
 
 def test_me_shows_the_person_and_roles():
     user = UserFactory(email="gate@example.se", name="Nils Holm", language="sv", role="gate_staff")
-    key = Token.objects.create(user=user).key
+    key = new_token(user)
 
     response = token_client(key).get(ME)
 
@@ -283,6 +309,7 @@ def test_me_shows_the_person_and_roles():
         "name": "Nils Holm",
         "language": "sv",
         "roles": ["gate_staff"],
+        "email_verified": True,
     }
 
 
@@ -298,7 +325,7 @@ def test_me_works_with_the_browser_session(api):
 
 def test_me_patch_changes_language_and_name():
     user = UserFactory(language="en", name="Old Name")
-    key = Token.objects.create(user=user).key
+    key = new_token(user)
 
     response = token_client(key).patch(ME, {"language": "sv"}, format="json")
 
@@ -316,7 +343,7 @@ def test_me_patch_changes_language_and_name():
 
 def test_me_patch_cannot_change_email_or_roles():
     user = UserFactory(email="ingrid@example.se")
-    key = Token.objects.create(user=user).key
+    key = new_token(user)
 
     response = token_client(key).patch(
         ME, {"email": "other@example.se", "roles": ["expo_staff"]}, format="json"
@@ -331,7 +358,7 @@ def test_me_patch_cannot_change_email_or_roles():
 
 def test_me_patch_unknown_language_is_400_invalid():
     user = UserFactory(language="en")
-    key = Token.objects.create(user=user).key
+    key = new_token(user)
 
     response = token_client(key).patch(ME, {"language": "fi"}, format="json")
 
@@ -397,7 +424,7 @@ def test_11th_login_from_one_address_is_429_rate_limited(api, login_limit_10_per
         REMOTE_ADDR="203.0.113.7",
     )
     assert_error(right, 429, "rate_limited")
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     # Another address is not held back by the first one's guesses.
     assert_error(wrong_login(api, "someone@example.se", "198.51.100.1"), 400, "invalid_credentials")
 

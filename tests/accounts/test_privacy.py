@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from expo.accounts.models import User
@@ -209,7 +209,7 @@ def test_erase_gives_back_seats_and_forgets_the_person(visitor):
     assert entry.status == WaitlistEntry.Status.LEFT
     assert not Membership.objects.filter(user=user).exists()
     assert not IdempotencyKey.objects.filter(user=user).exists()
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     # The API token, the password and the calendar link are all dead.
     assert client.delete(ME).status_code == 401
     assert client.get(ME).status_code == 401

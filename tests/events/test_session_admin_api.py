@@ -121,14 +121,14 @@ def test_only_expo_staff_may_write_sessions(api, role, status):
 
 
 def test_token_authentication_for_staff(api, expo_staff):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.create(user=expo_staff)
+    _instance, token = AuthToken.objects.create(user=expo_staff)
     session = SessionFactory()
     response = api.patch(
         f"/api/v1/sessions/{session.id}/",
         {"capacity": 33},
         format="json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 200
