@@ -269,6 +269,10 @@ TICKET_SIGNING_KEY_FILE = env("TICKET_SIGNING_KEY_FILE", default="")
 
 # --- Scanning -----------------------------------------------------------------------
 SCAN_OPENS_MINUTES_BEFORE_START = env.int("SCAN_OPENS_MINUTES_BEFORE_START", default=60)
+# Offline scans in a batch must lie between the device's previous upload less this
+# span and the time of receipt plus the skew; others are refused (docs/api.md).
+SCAN_MAX_OFFLINE_MINUTES = env.int("SCAN_MAX_OFFLINE_MINUTES", default=360)
+SCAN_CLOCK_SKEW_SECONDS = env.int("SCAN_CLOCK_SKEW_SECONDS", default=120)
 
 # --- Notifications ------------------------------------------------------------------
 # expo/bookings/notifications.py. Reminders go out this many hours before a session
