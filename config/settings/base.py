@@ -157,6 +157,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "expo.bookings.tasks.deliver_*": {"queue": "mail"},
     "expo.bookings.tasks.*": {"queue": "housekeeping"},
+    "expo.core.tasks.*": {"queue": "housekeeping"},
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-waitlist-offers": {
@@ -179,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
     "queue-due-reminders": {
         "task": "expo.bookings.tasks.queue_due_reminders",
         "schedule": timedelta(minutes=5),
+    },
+    # Retention: docs/privacy.md.
+    "purge-personal-data": {
+        "task": "expo.core.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=41),
     },
 }
 
@@ -266,6 +272,10 @@ LOGGING = {
 # New keys: python manage.py generate_ticket_key [--file PATH].
 TICKET_SIGNING_KEY = env("TICKET_SIGNING_KEY", default="")
 TICKET_SIGNING_KEY_FILE = env("TICKET_SIGNING_KEY_FILE", default="")
+
+# --- Personal data -------------------------------------------------------------------
+# Days after an expo ends before its personal data is erased (docs/privacy.md).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
 
 # --- Scanning -----------------------------------------------------------------------
 SCAN_OPENS_MINUTES_BEFORE_START = env.int("SCAN_OPENS_MINUTES_BEFORE_START", default=60)

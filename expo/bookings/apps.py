@@ -5,3 +5,9 @@ class BookingsConfig(AppConfig):
     name = "expo.bookings"
     label = "bookings"
     verbose_name = "Bookings"
+
+    def ready(self):
+        from expo.bookings.privacy import BookingsPersonalData
+        from expo.core.privacy import personal_data_register
+
+        personal_data_register(BookingsPersonalData())

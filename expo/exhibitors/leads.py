@@ -130,7 +130,7 @@ def lead_delete(*, lead: Lead) -> None:
     lead.delete()
 
 
-def _leads_wipe(leads, now: datetime) -> int:
+def leads_wipe(leads, now: datetime) -> int:
     """Withdrawn leads keep their row (the exhibitor's count stays honest) and nothing
     that points at the person."""
     return leads.filter(withdrawn_at__isnull=True).update(
@@ -158,7 +158,7 @@ def lead_consent_set(*, user: User, given: bool, now: datetime | None = None) ->
             return LeadConsent.objects.get(user=user)
     if consent is not None:
         consent.delete()
-    _leads_wipe(Lead.objects.filter(visitor=user), now)
+    leads_wipe(Lead.objects.filter(visitor=user), now)
     return None
 
 
@@ -171,7 +171,7 @@ def contact_withdraw(*, user: User, exhibitor: Exhibitor, now: datetime | None =
     ContactWithdrawal.objects.get_or_create(
         user=user, exhibitor=exhibitor, defaults={"withdrawn_at": now}
     )
-    _leads_wipe(Lead.objects.filter(visitor=user, exhibitor=exhibitor), now)
+    leads_wipe(Lead.objects.filter(visitor=user, exhibitor=exhibitor), now)
 
 
 def contact_erase(*, user: User, now: datetime | None = None) -> None:
