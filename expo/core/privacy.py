@@ -10,6 +10,7 @@ asks every app to erase what it holds about people for that expo (docs/privacy.m
 """
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -62,8 +63,9 @@ def personal_data_erase(*, user, now: datetime) -> None:
 
 
 def retention_cutoff(now: datetime) -> date:
-    """Expos that ended before this day are past their retention period."""
-    return timezone.localdate(now) - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    """Expos that ended before this day (in the expo's time zone) are past retention."""
+    today = timezone.localdate(now, ZoneInfo(settings.EXPO_TIME_ZONE))
+    return today - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
 
 
 def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
