@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from expo.core.network import trusted_proxy_networks
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "expo.core",
     "expo.accounts",
     "expo.events",
@@ -65,7 +68,29 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------
+# https://django-csp.readthedocs.io/ — every page: scripts, styles, images and fetches
+# from this site only, no inline script. Inline style stays allowed: the admin's
+# widgets and the Swagger UI page set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # the favicon and Swagger UI's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -188,6 +213,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "expo.bookings.tasks.deliver_*": {"queue": "mail"},
     "expo.bookings.tasks.*": {"queue": "housekeeping"},
+    "expo.core.tasks.*": {"queue": "housekeeping"},
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-waitlist-offers": {
@@ -210,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
     "queue-due-reminders": {
         "task": "expo.bookings.tasks.queue_due_reminders",
         "schedule": timedelta(minutes=5),
+    },
+    # Retention: docs/privacy.md.
+    "purge-personal-data": {
+        "task": "expo.core.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=41),
     },
 }
 
@@ -248,6 +279,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Programme, bookings, tickets and entrance scanning for H22 City Expo.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from this site (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would be fetched from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "expo.events.models.Session.Status",
@@ -327,8 +364,16 @@ TICKET_SIGNING_KEY_FILE = env("TICKET_SIGNING_KEY_FILE", default="")
 # DEBUG off but keep the embedded default).
 TICKET_SIGNING_DEV_KEY_ALLOWED = DEBUG
 
+# --- Personal data -------------------------------------------------------------------
+# Days after an expo ends before its personal data is erased (docs/privacy.md).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
+
 # --- Scanning -----------------------------------------------------------------------
 SCAN_OPENS_MINUTES_BEFORE_START = env.int("SCAN_OPENS_MINUTES_BEFORE_START", default=60)
+# Offline scans in a batch must lie between the device's previous upload less this
+# span and the time of receipt plus the skew; others are refused (docs/api.md).
+SCAN_MAX_OFFLINE_MINUTES = env.int("SCAN_MAX_OFFLINE_MINUTES", default=360)
+SCAN_CLOCK_SKEW_SECONDS = env.int("SCAN_CLOCK_SKEW_SECONDS", default=120)
 
 # --- Notifications ------------------------------------------------------------------
 # expo/bookings/notifications.py. Reminders go out this many hours before a session

@@ -7,7 +7,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
@@ -15,20 +14,11 @@ from rest_framework import status
 
 from expo.accounts.models import User, new_calendar_token
 from expo.accounts.tokens import email_verification_token, user_from_uidb64
-from expo.bookings.models import (
-    Booking,
-    IdempotencyKey,
-    Notification,
-    Scan,
-    Ticket,
-    WaitlistEntry,
-)
+from expo.bookings.models import Notification
 from expo.bookings.outbox import notification_to_person_add
-from expo.bookings.services import booking_cancel, waitlist_leave
 from expo.core.exceptions import Conflict, ExpoError
 from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
-from expo.exhibitors.leads import contact_erase
-from expo.exhibitors.models import Membership
+from expo.core.privacy import personal_data_erase
 
 
 class EmailTaken(Conflict):
@@ -230,67 +220,27 @@ def user_calendar_token_rotate(*, user: User) -> User:
     return user
 
 
-def _forget_names_in_scan_log(user: User) -> None:
-    """Stored scan results (replayed by nonce) quote the attendee's name."""
-    scans = list(
-        Scan.objects.filter(ticket__booking__visitor=user, response__ticket__isnull=False).only(
-            "pk", "response"
-        )
-    )
-    for scan in scans:
-        scan.response["ticket"]["attendee_name"] = ""
-    Scan.objects.bulk_update(scans, ["response"], batch_size=500)
-
-
 @transaction.atomic
 def user_erase(*, user: User, now: datetime | None = None) -> User:
     """GDPR erasure: give back what the person still holds, then forget who they were.
 
-    Future bookings are cancelled through `booking_cancel` (seats freed, the waitlist
-    moves on) and open waitlist entries are left. Booking and ticket rows stay without
-    names, so attendance and occupancy figures still add up; past bookings keep their
-    status. The account can no longer log in, use its API token or its calendar link.
+    Every app that holds personal data erases its part (`expo.core.privacy`): future
+    bookings are cancelled and open waitlist entries left (`expo/bookings/privacy.py`);
+    booking, ticket and scan rows stay without names, so attendance and occupancy figures
+    still add up. The account can no longer log in, use its API token or its calendar
+    link.
 
     One transaction: all of it happens or none. The person's row is locked first, as
     `booking_create` does, so their own booking requests already holding it commit before
-    this reads their bookings. Session rows are then locked in primary-key order across
-    bookings and waitlist entries (`booking_cancel` and `waitlist_leave` take them), so
-    two sessions are never locked in opposite orders.
+    the apps read their bookings.
     """
     now = now or timezone.now()
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.erased_at is not None:
         return user
 
-    upcoming = Booking.objects.filter(
-        visitor=user, status=Booking.Status.CONFIRMED, session__starts_at__gt=now
-    ).values_list("session_id", "pk")
-    waiting = WaitlistEntry.objects.filter(
-        visitor=user, status__in=WaitlistEntry.OPEN_STATUSES
-    ).values_list("session_id", "pk")
-    giving_back = sorted(
-        [(session_id, 0, pk) for session_id, pk in upcoming]
-        + [(session_id, 1, pk) for session_id, pk in waiting]
-    )
-    for _session_id, is_waitlist, pk in giving_back:
-        if is_waitlist:
-            waitlist_leave(entry_id=pk, visitor=user, now=now)
-        else:
-            booking_cancel(booking_id=pk, now=now)
-
-    Ticket.objects.filter(booking__visitor=user).update(attendee_name="", attendee_email="")
-    _forget_names_in_scan_log(user)
-    # Stored booking responses, replayed on retries, carry attendee names.
-    IdempotencyKey.objects.filter(user=user).delete()
-    # Nobody is left to write to: the cancellations above, unsent reminders and offers.
-    # `skipped` is final, so no retry or sweep picks these rows up again.
-    Notification.objects.filter(
-        Q(booking__visitor=user) | Q(waitlist_entry__visitor=user),
-        status=Notification.Status.PENDING,
-    ).update(status=Notification.Status.SKIPPED, last_error="recipient erased")
-    Membership.objects.filter(user=user).delete()
-    # Exhibitors' leads of the person lose their contact; no consent is left to share.
-    contact_erase(user=user, now=now)
+    # Bookings, scans, the outbox, leads and invitations: each app forgets its part.
+    personal_data_erase(user=user, now=now)
     AuthToken.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk}@erased.invalid"

@@ -51,6 +51,12 @@ class ScanInputSerializer(serializers.Serializer):
 
 class ScanBatchInputSerializer(serializers.Serializer):
     scans = ScanInputSerializer(many=True, allow_empty=False, max_length=1000)
+    device = serializers.RegexField(
+        r"^[A-Za-z0-9_.:-]{8,64}$",
+        required=False,
+        default="",
+        help_text="A random id the device keeps; bounds how old its offline scans may be.",
+    )
 
 
 class ScanResultSerializer(serializers.Serializer):
@@ -76,6 +82,9 @@ class ScanResultSerializer(serializers.Serializer):
         allow_null=True,
     )
     first_checked_in_at = serializers.DateTimeField(required=False)
+    flagged = serializers.BooleanField(
+        required=False, help_text="An offline admission kept for staff review, not counted."
+    )
 
 
 class ScanApi(APIView):
@@ -103,7 +112,10 @@ class ScanBatchApi(APIView):
         serializer.is_valid(raise_exception=True)
         item = ScanInputSerializer()
         scans = [item.to_scan(data) for data in serializer.validated_data["scans"]]
-        return Response({"results": scanning.ticket_scan_batch(staff=request.user, scans=scans)})
+        results = scanning.ticket_scan_batch(
+            staff=request.user, scans=scans, device=serializer.validated_data["device"]
+        )
+        return Response({"results": results})
 
 
 class ScanKeysApi(APIView):

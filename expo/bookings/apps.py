@@ -8,3 +8,7 @@ class BookingsConfig(AppConfig):
 
     def ready(self):
         from expo.bookings import checks  # noqa: F401 - registers the start-up checks
+        from expo.bookings.privacy import BookingsPersonalData
+        from expo.core.privacy import personal_data_register
+
+        personal_data_register(BookingsPersonalData())

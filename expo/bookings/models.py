@@ -252,6 +252,8 @@ class Scan(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
 
+    # Unique across accounts: a nonce names one scan, and another account sending it is
+    # refused without learning what that scan was (`scanning.ticket_scan`).
     nonce = models.CharField(max_length=64, unique=True)
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
@@ -267,13 +269,60 @@ class Scan(models.Model):
     result = models.CharField(max_length=8, choices=Result.choices)
     reason = models.CharField(max_length=24, blank=True)
     response = models.JSONField()
+    device = models.CharField(max_length=64, blank=True, help_text=_("Sent by offline devices."))
+    # An offline admission the server would not have made (outside the session's time,
+    # over the venue limit): stored, not counted, and left for staff to look at.
+    flagged = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-scanned_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(flagged=True) | Q(reviewed_at__isnull=True),
+                name="scan_reviewed_only_if_flagged",
+            ),
+        ]
         indexes = [
             models.Index(fields=["ticket", "scanned_at"], name="scan_ticket_time_idx"),
             models.Index(fields=["entrance", "scanned_at"], name="scan_entrance_time_idx"),
+            models.Index(
+                fields=["scanned_at"],
+                condition=Q(flagged=True, reviewed_at__isnull=True),
+                name="scan_flagged_open_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.nonce} {self.result} {self.reason}"
+
+
+class ScanDevice(models.Model):
+    """When a gate device last uploaded offline scans; bounds how old its next ones may be.
+
+    `device` is the random id the gate page keeps in the browser; scans uploaded without
+    one count against the account (`device=""`).
+    """
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scan_devices"
+    )
+    device = models.CharField(max_length=64, blank=True)
+    last_sync_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "device"], name="scan_device_unique_per_staff"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_id}:{self.device or '-'}"

@@ -56,6 +56,7 @@ from expo.bookings.models import Booking, Notification, Ticket, WaitlistEntry
 from expo.bookings.outbox import notification_key, notifications_queue
 from expo.bookings.qr import ticket_qr_png
 from expo.bookings.ticket_codes import ticket_code_sign
+from expo.core.secret_links import secret_link_url
 from expo.events.models import Session
 
 logger = logging.getLogger(__name__)
@@ -545,6 +546,7 @@ def _person_context(notification: Notification) -> dict:
         "venue": {"name": data.get("venue_name", "")},
         "expires": _moment(expires_at) if expires_at else "",
         "inviter": data.get("invited_by_name") or data.get("invited_by_email", ""),
+        "accept_url": secret_link_url(data["accept_link"]) if data.get("accept_link") else "",
         "site_url": settings.SITE_URL.rstrip("/"),
         "tickets": [],
         "qr_tickets": [],

@@ -5,6 +5,12 @@ conditional UPDATE (`checked_in = false` → `true`), so two gates scanning the 
 ticket at the same instant admit it once; the venue's head count moves in the same
 transaction with its own conditional UPDATE, so a full venue admits exactly up to
 its limit. Signatures are checked before anything touches the database.
+
+Offline scans are the device's word about the past, so the server bounds it: a batch's
+`scanned_at` must lie between the device's previous upload (less the longest allowed
+offline span) and the time of receipt (plus a small clock skew), and an offline
+admission the server would have refused (outside the session's time, over the venue
+limit) is stored flagged for staff review instead of counted (docs/api.md).
 """
 
 from dataclasses import dataclass
@@ -15,8 +21,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from expo.bookings.models import Scan, Ticket
+from expo.bookings.models import Scan, ScanDevice, Ticket
 from expo.bookings.ticket_codes import InvalidTicketCode, ticket_code_verify
 from expo.core.exceptions import InvalidInput
 from expo.events.models import Entrance, Venue
@@ -32,6 +39,34 @@ class ScanInput:
     direction: str
     nonce: str
     scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OfflineWindow:
+    """The times an uploading device's offline scans may claim."""
+
+    earliest: datetime
+    latest: datetime
+
+    def refusal(self, when: datetime) -> str | None:
+        if when < self.earliest:
+            return "scanned_at_too_old"
+        if when > self.latest:
+            return "scanned_at_in_future"
+        return None
+
+
+class NonceTaken(InvalidInput):
+    """The nonce names another account's scan. Answered like any malformed input, so the
+    caller learns nothing about that scan."""
+
+    def __init__(self, fields=None):
+        super().__init__(
+            _("Some fields are not valid."), fields=fields or {"nonce": [NONCE_REFUSED]}
+        )
+
+
+NONCE_REFUSED = _("Use a new nonce for every scan.")
 
 
 def _result(status, reason=None, ticket=None, **extra) -> dict:
@@ -55,12 +90,19 @@ def _ticket_view(ticket: Ticket) -> dict:
 
 
 def ticket_scan(
-    *, staff, scan: ScanInput, offline: bool = False, now: datetime | None = None
+    *,
+    staff,
+    scan: ScanInput,
+    offline: bool = False,
+    window: OfflineWindow | None = None,
+    device: str = "",
+    now: datetime | None = None,
 ) -> dict:
     """Decide one scan, apply it and store it; the same nonce replays the stored result.
 
     Online scans are judged at the server's clock; offline scans at their `scanned_at`,
-    since that is when the gate let the person in or not.
+    since that is when the gate let the person in or not, provided it lies in `window`.
+    A nonce already used by another account raises `NonceTaken`.
     """
     now = now or timezone.now()
     when = scan.scanned_at if offline and scan.scanned_at else now
@@ -80,7 +122,13 @@ def ticket_scan(
                 .filter(pk=claim.ticket_id, session_id=claim.session_id)
                 .first()
             )
-            response = _decide(ticket, entrance, scan.direction, when, offline, now)
+            refusal = window.refusal(when) if offline and window else None
+            if refusal:
+                # The claimed time is stored as sent, for whoever looks into it.
+                response = _result(REJECTED, refusal, ticket)
+            else:
+                response = _decide(ticket, entrance, scan.direction, when, offline, now)
+            flagged = response.get("flagged", False)
             Scan.objects.create(
                 nonce=scan.nonce,
                 ticket=ticket,
@@ -92,12 +140,18 @@ def ticket_scan(
                 result=response["status"],
                 reason=response["reason"] or "",
                 response=response,
+                device=device,
+                flagged=flagged,
             )
     except IntegrityError:
         # This nonce was scanned before (a retry, a re-sent batch): everything above was
-        # rolled back and the first result is the answer. Replays are rare, so the hot
-        # path does not look the nonce up first.
-        return Scan.objects.get(nonce=scan.nonce).response
+        # rolled back and the first result is the answer, to the account that scanned it
+        # only. Replays are rare, so the hot path does not look the nonce up first.
+        stored = Scan.objects.filter(nonce=scan.nonce).values("scanned_by_id", "response")
+        stored = stored.first()
+        if stored is None or stored["scanned_by_id"] != staff.pk:
+            raise NonceTaken() from None
+        return stored["response"]
     return response
 
 
@@ -113,13 +167,19 @@ def _decide(ticket, entrance, direction, when, offline, now) -> dict:
     return _enter(ticket, entrance, when, offline, now)
 
 
+def _flagged(reason: str, ticket) -> dict:
+    """An offline admission the server would have refused: the gate already let the
+    person in, so it is kept for staff review, but neither the ticket nor the venue's
+    head count treats it as an admission."""
+    return _result(REJECTED, reason, ticket, flagged=True)
+
+
 def _enter(ticket, entrance, when, offline, now) -> dict:
     session = ticket.session
     opens = session.starts_at - timedelta(minutes=settings.SCAN_OPENS_MINUTES_BEFORE_START)
-    if when < opens:
-        return _result(REJECTED, "too_early", ticket)
-    if when > session.ends_at:
-        return _result(REJECTED, "too_late", ticket)
+    outside = "too_early" if when < opens else "too_late" if when > session.ends_at else None
+    if outside:
+        return _flagged(outside, ticket) if offline else _result(REJECTED, outside, ticket)
     admitted = Ticket.objects.filter(
         pk=ticket.pk, status=Ticket.Status.VALID, checked_in=False
     ).update(
@@ -128,7 +188,7 @@ def _enter(ticket, entrance, when, offline, now) -> dict:
         first_entrance_id=Coalesce(F("first_entrance_id"), Value(entrance.pk)),
         last_scan_at=when,
     )
-    if admitted and not _count_in(entrance.venue, enforce_limit=not offline, now=now):
+    if admitted and not _count_in(entrance.venue, now=now):
         # Undo the admission; `ticket` still holds the values read before it.
         Ticket.objects.filter(pk=ticket.pk).update(
             checked_in=False,
@@ -136,7 +196,9 @@ def _enter(ticket, entrance, when, offline, now) -> dict:
             first_entrance_id=ticket.first_entrance_id,
             last_scan_at=ticket.last_scan_at,
         )
-        return _result(REJECTED, "venue_full", ticket)
+        return (
+            _flagged("venue_full", ticket) if offline else _result(REJECTED, "venue_full", ticket)
+        )
     if not admitted:
         return _already_inside(ticket, when, offline)
     return _result(ACCEPTED, None, ticket)
@@ -174,24 +236,73 @@ def _exit(ticket, entrance, when, now) -> dict:
     return _result(ACCEPTED, None, ticket)
 
 
-def _count_in(venue: Venue, *, enforce_limit: bool, now: datetime) -> bool:
-    """One more person inside; False when the venue is full (online scans only)."""
+def _count_in(venue: Venue, *, now: datetime) -> bool:
+    """One more person inside; False when the venue is full."""
     venues = Venue.objects.filter(pk=venue.pk)
-    if enforce_limit and venue.max_occupancy is not None:
+    if venue.max_occupancy is not None:
         venues = venues.filter(inside__lt=F("max_occupancy"))
     return bool(venues.update(inside=F("inside") + 1, inside_updated_at=now))
 
 
-def ticket_scan_batch(*, staff, scans: list[ScanInput], now: datetime | None = None) -> list[dict]:
+def ticket_scan_batch(
+    *, staff, scans: list[ScanInput], device: str = "", now: datetime | None = None
+) -> list[dict]:
     """Upload of scans made offline: judged in `scanned_at` order, answered in input order.
 
     Ordering by the time each scan happened makes conflicts deterministic: when two
     gates admitted the same ticket offline, the earliest admission wins and the later
-    one is reported as `already_checked_in`.
+    one is reported as `already_checked_in`. Nonces of another account refuse the whole
+    batch before anything is scanned (`NonceTaken`, naming the items).
     """
     now = now or timezone.now()
+    _refuse_foreign_nonces(staff, scans)
+    window = scan_device_sync(staff=staff, device=device, now=now)
     order = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at or now, i))
     results: list[dict | None] = [None] * len(scans)
     for index in order:
-        results[index] = ticket_scan(staff=staff, scan=scans[index], offline=True, now=now)
+        results[index] = ticket_scan(
+            staff=staff, scan=scans[index], offline=True, window=window, device=device, now=now
+        )
     return results
+
+
+def _refuse_foreign_nonces(staff, scans: list[ScanInput]) -> None:
+    taken = set(
+        Scan.objects.filter(nonce__in={scan.nonce for scan in scans})
+        .exclude(scanned_by=staff)
+        .values_list("nonce", flat=True)
+    )
+    if taken:
+        # The shape of a serializer's list errors: one entry per item, empty when fine.
+        items = [{"nonce": [NONCE_REFUSED]} if scan.nonce in taken else {} for scan in scans]
+        raise NonceTaken(fields={"scans": items})
+
+
+@transaction.atomic
+def scan_device_sync(*, staff, device: str, now: datetime) -> OfflineWindow:
+    """Record an upload from `device` (or the account, without one) and return the
+    window its scans must lie in.
+
+    A device only holds scans made since it last uploaded; the offline span on top
+    covers a queue sent in several batches and a clock that drifted. A device never
+    seen may hold scans from the span before now.
+    """
+    record, created = ScanDevice.objects.select_for_update().get_or_create(
+        staff=staff, device=device, defaults={"last_sync_at": now}
+    )
+    previous = now if created else min(record.last_sync_at, now)
+    if not created and record.last_sync_at < now:
+        record.last_sync_at = now
+        record.save(update_fields=["last_sync_at"])
+    return OfflineWindow(
+        earliest=previous - timedelta(minutes=settings.SCAN_MAX_OFFLINE_MINUTES),
+        latest=now + timedelta(seconds=settings.SCAN_CLOCK_SKEW_SECONDS),
+    )
+
+
+@transaction.atomic
+def scans_mark_reviewed(*, scan_ids, by, now: datetime | None = None) -> int:
+    """Staff have looked at flagged scans; returns how many were still open."""
+    return Scan.objects.filter(pk__in=scan_ids, flagged=True, reviewed_at__isnull=True).update(
+        reviewed_at=now or timezone.now(), reviewed_by=by
+    )

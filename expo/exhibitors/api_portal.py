@@ -328,8 +328,9 @@ class HostedSessionBookingsApi(PortalApi):
         responses=HostedBookingSerializer(many=True),
     )
     def get(self, request, slug, session_id):
-        """Bookings of an own session: attendee names, and the booker's name and e-mail
-        where they agreed to share them with exhibitors."""
+        """Bookings of an own session with their tickets. The booker's name and e-mail, and
+        the name on their own ticket, only where they agreed to share them with
+        exhibitors; guests' names never."""
         exhibitor = self.exhibitor(slug)
         session = selectors.hosted_session_get(exhibitor=exhibitor, session_id=session_id)
         wanted = request.query_params.get("status") or None
@@ -351,8 +352,9 @@ class HostedSessionAttendeesCsvApi(PortalApi):
         responses=CSV_RESPONSE,
     )
     def get(self, request, slug, session_id):
-        """One row per ticket of the confirmed bookings. The booker's name and e-mail
-        only where they share them with exhibitors; attendee names always."""
+        """One row per ticket of the confirmed bookings. The booker's name and e-mail, and
+        the name on their own ticket, only where they share them with exhibitors; guests'
+        names never."""
         exhibitor = self.exhibitor(slug)
         session = selectors.hosted_session_get(exhibitor=exhibitor, session_id=session_id)
         delimiter = _delimiter(request)
@@ -361,6 +363,7 @@ class HostedSessionAttendeesCsvApi(PortalApi):
         )
         header = [
             _("Booking"),
+            _("Ticket"),
             _("Attendee"),
             _("Ticket status"),
             _("Checked in"),
@@ -377,7 +380,8 @@ class HostedSessionAttendeesCsvApi(PortalApi):
                 for ticket in booking.tickets.all():
                     yield [
                         booking.reference,
-                        ticket.attendee_name,
+                        ticket.pk,
+                        selectors.attendee_name_shared(booking, ticket),
                         ticket.status,
                         ticket.first_checked_in_at is not None,
                         ticket.first_checked_in_at,

@@ -5,3 +5,9 @@ class ExhibitorsConfig(AppConfig):
     name = "expo.exhibitors"
     label = "exhibitors"
     verbose_name = "Exhibitors"
+
+    def ready(self):
+        from expo.core.privacy import personal_data_register
+        from expo.exhibitors.privacy import ExhibitorsPersonalData
+
+        personal_data_register(ExhibitorsPersonalData())

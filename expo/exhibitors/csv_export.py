@@ -2,16 +2,19 @@
 
 - UTF-8 with a byte-order mark: without it Excel reads UTF-8 as Windows-1252 and
   «Ängelholm» arrives as «Ã„ngelholm».
-- Quoting by the `csv` module (RFC 4180: fields with the delimiter, quotes or line
-  breaks are quoted, quotes doubled). Comma by default; `;` on request, which is what
-  Excel expects where the decimal separator is a comma, as in Sweden.
+- Every field quoted by the `csv` module (RFC 4180, quotes doubled). Comma by default;
+  `;` on request, which is what Excel expects where the decimal separator is a comma, as
+  in Sweden.
 - Formula injection (OWASP "CSV injection"): a visitor's name or an exhibitor's note
   that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would run as a
   formula when the file is opened. Such text cells get a leading apostrophe, which
-  spreadsheets show as text. Numbers are written as numbers, never escaped.
+  spreadsheets show as text. The same goes after a ``;`` or ``,`` inside a cell: a
+  Swedish Excel opening a comma file splits on ``;`` whatever the quotes, so
+  ``x;=1+2`` would hand it a cell ``=1+2``. Numbers are written as numbers.
 """
 
 import csv
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,6 +25,7 @@ from django.http import HttpResponse
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = {"comma": ",", "semicolon": ";"}
+_TRIGGER_AFTER_DELIMITER = re.compile(r"([;,])(?=[=+\-@\t\r])")
 
 
 def csv_cell(value) -> str | int | float:
@@ -35,7 +39,7 @@ def csv_cell(value) -> str | int | float:
     if isinstance(value, datetime):
         local = value.astimezone(ZoneInfo(settings.EXPO_TIME_ZONE))
         return local.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
+    text = _TRIGGER_AFTER_DELIMITER.sub(r"\1'", str(value))
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
@@ -50,7 +54,7 @@ def csv_response(
     # Personal data: not for shared caches, nor the browser's.
     response["Cache-Control"] = "no-store"
     response.write(BOM)
-    writer = csv.writer(response, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv.writer(response, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([csv_cell(title) for title in header])
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])

@@ -20,6 +20,7 @@ from expo.bookings.ticket_codes import ticket_code_verify
 from expo.core.exceptions import NotFound
 from expo.exhibitors.errors import InvalidTicketCode, NoConsent, UnknownTicket
 from expo.exhibitors.models import ContactWithdrawal, Exhibitor, Lead, LeadConsent
+from expo.exhibitors.selectors import ticket_names_someone_else
 
 NOTE_SEPARATOR = "\n"
 
@@ -28,16 +29,6 @@ NOTE_SEPARATOR = "\n"
 class LeadCaptured:
     lead: Lead
     created: bool
-
-
-def _ticket_names_someone_else(ticket: Ticket, visitor: User) -> bool:
-    """Consent is the account holder's. A ticket a party member carries under their own
-    name or address is theirs, and they have not agreed to anything."""
-    email = ticket.attendee_email.strip().lower()
-    if email and email != visitor.email.lower():
-        return True
-    name = " ".join(ticket.attendee_name.split()).casefold()
-    return bool(name) and name != " ".join(visitor.name.split()).casefold()
 
 
 def _note_join(old: str, new: str) -> str:
@@ -89,7 +80,7 @@ def lead_capture(
         or not visitor.is_active
         or visitor.erased_at is not None
         or ContactWithdrawal.objects.filter(user=visitor, exhibitor=exhibitor).exists()
-        or _ticket_names_someone_else(ticket, visitor)
+        or ticket_names_someone_else(ticket, visitor)
     ):
         raise NoConsent()
 
@@ -139,7 +130,7 @@ def lead_delete(*, lead: Lead) -> None:
     lead.delete()
 
 
-def _leads_wipe(leads, now: datetime) -> int:
+def leads_wipe(leads, now: datetime) -> int:
     """Withdrawn leads keep their row (the exhibitor's count stays honest) and nothing
     that points at the person."""
     return leads.filter(withdrawn_at__isnull=True).update(
@@ -167,7 +158,7 @@ def lead_consent_set(*, user: User, given: bool, now: datetime | None = None) ->
             return LeadConsent.objects.get(user=user)
     if consent is not None:
         consent.delete()
-    _leads_wipe(Lead.objects.filter(visitor=user), now)
+    leads_wipe(Lead.objects.filter(visitor=user), now)
     return None
 
 
@@ -180,7 +171,7 @@ def contact_withdraw(*, user: User, exhibitor: Exhibitor, now: datetime | None =
     ContactWithdrawal.objects.get_or_create(
         user=user, exhibitor=exhibitor, defaults={"withdrawn_at": now}
     )
-    _leads_wipe(Lead.objects.filter(visitor=user, exhibitor=exhibitor), now)
+    leads_wipe(Lead.objects.filter(visitor=user, exhibitor=exhibitor), now)
 
 
 def contact_erase(*, user: User, now: datetime | None = None) -> None:

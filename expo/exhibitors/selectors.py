@@ -138,6 +138,27 @@ def hosted_session_booking_list(
     return bookings
 
 
+def ticket_names_someone_else(ticket: Ticket, visitor) -> bool:
+    """Consent is the account holder's. A ticket a party member carries under their own
+    name or address is theirs, and they have not agreed to anything."""
+    email = ticket.attendee_email.strip().lower()
+    if email and email != visitor.email.lower():
+        return True
+    name = " ".join(ticket.attendee_name.split()).casefold()
+    return bool(name) and name != " ".join(visitor.name.split()).casefold()
+
+
+def attendee_name_shared(booking: Booking, ticket: Ticket) -> str | None:
+    """The name on a ticket of a hosted session, as the host may see it: only the booker's
+    own ticket, while they share their contact with this exhibitor (consent given, not
+    withdrawn; `hosted_session_booking_list()`'s annotations). Their guests never agreed
+    to anything, so theirs is never shown; the host sees the ticket, not the person."""
+    shared = booking.contact_consent and not booking.contact_withdrawn
+    if not shared or ticket_names_someone_else(ticket, booking.visitor):
+        return None
+    return ticket.attendee_name or None
+
+
 def lead_list(*, exhibitor: Exhibitor) -> QuerySet[Lead]:
     return Lead.objects.filter(exhibitor=exhibitor).select_related("scanned_by")
 

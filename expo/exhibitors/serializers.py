@@ -12,6 +12,7 @@ from expo.events.serializers import (
     VenueRefSerializer,
 )
 from expo.exhibitors.models import Exhibitor, Invitation, Lead, LeadConsent, Membership, Stand
+from expo.exhibitors.selectors import attendee_name_shared
 
 # --- Public catalogue -------------------------------------------------------------------
 
@@ -220,9 +221,18 @@ class HostedSessionDetailSerializer(HostedSessionSerializer):
 
 
 class AttendeeTicketSerializer(serializers.ModelSerializer):
+    """A ticket of an own session; `attendee_name` is null unless its holder shares it
+    (`attendee_name_shared`, with the booking in the context)."""
+
+    attendee_name = serializers.SerializerMethodField()
+
     class Meta:
         model = Ticket
         fields = ["id", "attendee_name", "status", "checked_in", "first_checked_in_at"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_attendee_name(self, ticket) -> str | None:
+        return attendee_name_shared(self.context["booking"], ticket)
 
 
 class ContactSerializer(serializers.Serializer):
@@ -240,7 +250,7 @@ class HostedBookingSerializer(serializers.ModelSerializer):
     when they share it with this exhibitor."""
 
     contact = serializers.SerializerMethodField()
-    tickets = AttendeeTicketSerializer(many=True, read_only=True)
+    tickets = serializers.SerializerMethodField()
 
     class Meta:
         model = Booking
@@ -259,6 +269,13 @@ class HostedBookingSerializer(serializers.ModelSerializer):
         if not booking_shares_contact(booking):
             return None
         return {"name": booking.visitor.name, "email": booking.visitor.email}
+
+    @extend_schema_field(AttendeeTicketSerializer(many=True))
+    def get_tickets(self, booking) -> list[dict]:
+        tickets = AttendeeTicketSerializer(
+            booking.tickets.all(), many=True, context={"booking": booking}
+        )
+        return tickets.data
 
 
 # --- Portal: leads ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from expo.bookings.models import Notification
 from expo.bookings.outbox import notification_to_person_add
 from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.permissions import EXHIBITOR
+from expo.core.secret_links import secret_link_new
 from expo.events.models import Session
 from expo.events.services import (
     SessionNotPending,
@@ -282,7 +283,10 @@ def invitation_create(
     open_invitations.filter(email=email).update(revoked_at=now)
     if open_invitations.filter(expires_at__gt=now).count() >= MAX_OPEN_INVITATIONS:
         raise TooManyInvitations()
-    token = secrets.token_urlsafe(32)
+    # The outbox keeps a seed the link is made from at send time, never the link itself.
+    accept_link, token = secret_link_new(
+        purpose="exhibitor_invitation", url=invitation_accept_url("{token}")
+    )
     invitation = Invitation.objects.create(
         exhibitor=exhibitor,
         email=email,
@@ -304,7 +308,7 @@ def invitation_create(
             "role": role,
             "invited_by_name": invited_by.name,
             "invited_by_email": invited_by.email,
-            "accept_url": invitation_accept_url(token),
+            "accept_link": accept_link,
             "expires_at": invitation.expires_at.isoformat(),
             "has_account": invitee is not None,
             "language": (invitee or invited_by).language,

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from expo.bookings.models import Notification
+from expo.core.secret_links import secret_link_url
 from expo.exhibitors.models import Membership
 from tests.factories import UserFactory
 
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.exhibitors.urls_wit
 def page_path(world):
     mail = Notification.objects.get(key=f"invitation:{world.invitation_a.pk}")
     path = reverse("exhibitors:invitation", args=[world.invitation_token])
-    assert mail.context["accept_url"].endswith(path)
+    assert secret_link_url(mail.context["accept_link"]).endswith(path)
     return path
 
 

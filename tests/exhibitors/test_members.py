@@ -1,5 +1,6 @@
 """Members: invitations by e-mail, accepting them, roles, and never losing the last owner."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from expo.accounts.models import User
 from expo.bookings.models import Notification
 from expo.core.permissions import user_roles
+from expo.core.secret_links import secret_link_url
 from expo.exhibitors import services
 from expo.exhibitors.errors import LastOwner
 from expo.exhibitors.models import Invitation, Membership
@@ -28,7 +30,7 @@ def invite(world, email, role="member"):
 
 
 def token_of(notification) -> str:
-    url = notification.context["accept_url"]
+    url = secret_link_url(notification.context["accept_link"])
     assert url.startswith("http") and url.endswith("/")
     return url.rstrip("/").rsplit("/", 1)[1]
 
@@ -219,3 +221,22 @@ def test_two_owners_removing_each_other_at_once_leave_one():
         assert sorted(type(r).__name__ for r in results) == ["LastOwner", "NoneType"]
         assert isinstance(next(r for r in results if r is not None), LastOwner)
         assert Membership.objects.filter(exhibitor=exhibitor, role="owner").count() == 1
+
+
+def test_no_raw_invitation_token_is_stored(world, mailoutbox, django_capture_on_commit_callbacks):
+    """The outbox keeps a seed; the link is made when the mail is written."""
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = services.invitation_create(
+            exhibitor=world.a, email="nina@example.org", role="member", invited_by=world.owner_a
+        )
+    notification = Notification.objects.get(key=f"invitation:{issued.invitation.pk}")
+    stored = [
+        json.dumps(row, default=str)
+        for model in (Notification, Invitation)
+        for row in model.objects.values()
+    ]
+    assert not [row for row in stored if issued.token in row]
+    assert issued.token in mailoutbox[-1].body
+    assert notification.status == Notification.Status.SENT
+    # The link rendered again at a later try is the same link.
+    assert token_of(notification) == issued.token

@@ -25,7 +25,9 @@ def setting():
         EntranceFactory(venue=session.venue, mode=Entrance.Mode.ENTRY_EXIT, name=name)
         for name in ("Norra", "Södra")
     ]
-    return session, list(booking.tickets.order_by("id")), gates
+    # Uploads happen after the scans they carry: half an hour into the session.
+    with time_machine.travel(session.starts_at + timedelta(minutes=30), tick=False):
+        yield session, list(booking.tickets.order_by("id")), gates
 
 
 def item(ticket, gate, minutes, nonce, direction="in"):
@@ -122,14 +124,14 @@ def test_online_and_offline_scans_mix(gate_staff, setting):
     online.pop("scanned_at")
     with time_machine.travel(session.starts_at - timedelta(minutes=1), tick=False):
         assert client.post("/api/v1/scans/", online, format="json").json()["status"] == "accepted"
-        results = upload(
-            client,
-            [
-                item(tickets[0], south, minutes=5, nonce="offline-0001"),  # already inside
-                item(tickets[1], south, minutes=5, nonce="offline-0002"),
-                item(tickets[2], south, minutes=-120, nonce="offline-0003"),  # too early then
-            ],
-        )
+    results = upload(
+        client,
+        [
+            item(tickets[0], south, minutes=5, nonce="offline-0001"),  # already inside
+            item(tickets[1], south, minutes=5, nonce="offline-0002"),
+            item(tickets[2], south, minutes=-120, nonce="offline-0003"),  # too early then
+        ],
+    )
     assert [r.get("reason") for r in results] == ["already_checked_in", None, "too_early"]
     assert Scan.objects.filter(offline=True).count() == 3
     assert Scan.objects.filter(offline=False).count() == 1

@@ -158,8 +158,8 @@ def test_visitor_books_for_two_on_a_phone(live_server, browser_page):
     # Both tickets show a QR image that actually loaded (session cookie, owner only).
     qr_images = page.locator("img.ticket__qr")
     assert qr_images.count() == 2
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('img.ticket__qr'))"
+    page.wait_for_function(  # a function: the page's CSP refuses `eval` of a string
+        "() => Array.from(document.querySelectorAll('img.ticket__qr'))"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
     assert "Bo Svensson" in page.locator(".tickets").inner_text()

@@ -417,8 +417,10 @@ def _requests_to_the_server():
 
 def _wait_for_the_service_worker(page, live_server) -> None:
     """Installed (page and files cached), activated and in control of this page."""
+    # A function, not a string: a string predicate is run by `eval`, which the page's
+    # Content-Security-Policy refuses.
     page.wait_for_function(
-        "navigator.serviceWorker.controller !== null"
+        "() => navigator.serviceWorker.controller !== null"
         " && navigator.serviceWorker.controller.state === 'activated'"
     )
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") == "activated"

@@ -706,6 +706,7 @@
         while (state.queue.size && state.mode === "online") {
           var chunk = queuedScans().slice(0, BATCH_SIZE);
           var body = {
+            device: deviceId(),
             scans: chunk.map(function (item) {
               return {
                 code: item.code,
@@ -781,6 +782,17 @@
       if (crypto.randomUUID) return crypto.randomUUID();
       var bytes = crypto.getRandomValues(new Uint8Array(16));
       return Array.from(bytes, function (byte) { return byte.toString(16).padStart(2, "0"); }).join("");
+    }
+
+    // A stable random id for this browser: the server bounds how old the scans it
+    // uploads may be by when it last uploaded (docs/api.md).
+    function deviceId() {
+      var id = load("device", null);
+      if (typeof id !== "string" || !/^[A-Za-z0-9_.:-]{8,64}$/.test(id)) {
+        id = newNonce();
+        save("device", id);
+      }
+      return id;
     }
 
     function offlineFacts(direction) {
