@@ -1,7 +1,6 @@
 """Writes for people, their roles and their API tokens."""
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
@@ -12,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 from rest_framework import status
 
+from expo.accounts import signals
 from expo.accounts.models import User, new_calendar_token
 from expo.accounts.tokens import email_verification_token, user_from_uidb64
-from expo.bookings.models import Notification
-from expo.bookings.outbox import notification_to_person_add
 from expo.core.exceptions import Conflict, ExpoError
 from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
 from expo.core.privacy import personal_data_erase
@@ -43,28 +41,14 @@ class InvalidLink(ExpoError):
     default_detail = _("This link has expired or was already used.")
 
 
-# A person's own account mails: at most one of a kind in this time, so a script cannot
-# use sign-up, "resend" or "forgot password" to flood someone's inbox.
-ACCOUNT_MAIL_INTERVAL = {
-    Notification.Kind.EMAIL_VERIFICATION: timedelta(minutes=5),
-    Notification.Kind.PASSWORD_RESET: timedelta(minutes=5),
-    Notification.Kind.REGISTRATION_ATTEMPT: timedelta(hours=1),
-}
-
-
 def _account_mail_add(*, user: User, kind: str, now: datetime) -> bool:
-    """Queue a mail to the person's own address; False when one of the kind just went.
+    """Ask for a mail to the person's own address; False when none was queued.
 
     The link inside is made when the message is rendered (expo/accounts/tokens.py), so
-    the outbox row holds no secret. Precondition: inside the caller's transaction.
+    nothing stored holds a secret. Precondition: inside the caller's transaction.
     """
-    recent = Notification.objects.filter(
-        user=user, kind=kind, created_at__gt=now - ACCOUNT_MAIL_INTERVAL[kind]
-    )
-    if recent.exists():
-        return False
-    notification_to_person_add(kind, key=f"user:{user.pk}:{kind}:{secrets.token_hex(8)}", user=user)
-    return True
+    answers = signals.account_mail_requested.send(sender=User, user=user, kind=kind, now=now)
+    return any(queued for _receiver, queued in answers)
 
 
 @transaction.atomic
@@ -113,9 +97,9 @@ def user_register(
         make_password(password)
         owner = User.objects.filter(email__iexact=email, is_active=True).first()
         if owner is not None:
-            _account_mail_add(user=owner, kind=Notification.Kind.REGISTRATION_ATTEMPT, now=now)
+            _account_mail_add(user=owner, kind=signals.REGISTRATION_ATTEMPT, now=now)
         return
-    _account_mail_add(user=user, kind=Notification.Kind.EMAIL_VERIFICATION, now=now)
+    _account_mail_add(user=user, kind=signals.EMAIL_VERIFICATION, now=now)
 
 
 @transaction.atomic
@@ -123,9 +107,7 @@ def email_verification_request(*, user: User, now: datetime | None = None) -> bo
     """Mail the person a (new) link to confirm their address; False if none was sent."""
     if user.email_verified:
         return False
-    return _account_mail_add(
-        user=user, kind=Notification.Kind.EMAIL_VERIFICATION, now=now or timezone.now()
-    )
+    return _account_mail_add(user=user, kind=signals.EMAIL_VERIFICATION, now=now or timezone.now())
 
 
 def email_verify(*, uidb64: str, token: str, now: datetime | None = None) -> User:
@@ -149,9 +131,7 @@ def password_reset_request(*, email: str, now: datetime | None = None) -> None:
     """
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is not None and user.has_usable_password():
-        _account_mail_add(
-            user=user, kind=Notification.Kind.PASSWORD_RESET, now=now or timezone.now()
-        )
+        _account_mail_add(user=user, kind=signals.PASSWORD_RESET, now=now or timezone.now())
 
 
 def user_set_role(*, user: User, role: str) -> None:

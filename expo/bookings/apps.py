@@ -7,7 +7,7 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self):
-        from expo.bookings import checks  # noqa: F401 - registers the start-up checks
+        from expo.bookings import checks, receivers  # noqa: F401 - registers them
         from expo.bookings.privacy import BookingsPersonalData
         from expo.core.privacy import personal_data_register
 

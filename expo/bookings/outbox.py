@@ -5,7 +5,9 @@ sweep both only ever send rows that are still `pending` (see `notification_deliv
 """
 
 import logging
+import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
@@ -33,6 +35,29 @@ def notification_to_person_add(
         ignore_conflicts=True,
     )
     transaction.on_commit(lambda: notifications_queue([key]))
+
+
+# A person's own account mails: at most one of a kind in this time, so a script cannot
+# use sign-up, "resend" or "forgot password" to flood someone's inbox.
+ACCOUNT_MAIL_INTERVAL = {
+    Notification.Kind.EMAIL_VERIFICATION: timedelta(minutes=5),
+    Notification.Kind.PASSWORD_RESET: timedelta(minutes=5),
+    Notification.Kind.REGISTRATION_ATTEMPT: timedelta(hours=1),
+}
+
+
+def account_mail_add(*, user, kind: str, now: datetime) -> bool:
+    """Queue a mail to the person's own address; False when one of the kind just went.
+
+    Precondition: inside the transaction that makes the change.
+    """
+    recent = Notification.objects.filter(
+        user=user, kind=kind, created_at__gt=now - ACCOUNT_MAIL_INTERVAL[kind]
+    )
+    if recent.exists():
+        return False
+    notification_to_person_add(kind, key=f"user:{user.pk}:{kind}:{secrets.token_hex(8)}", user=user)
+    return True
 
 
 def notifications_add(

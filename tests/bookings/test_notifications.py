@@ -637,3 +637,11 @@ def test_staff_cancel_a_booking_from_the_admin(
     assert [message.subject for message in mail.outbox] == [
         "Booking cancelled: Tour of Oceanhamnen"
     ]
+
+
+def test_every_account_mail_accounts_asks_for_is_a_message_kind():
+    """accounts names its mails without importing bookings; the names must be kinds here."""
+    from expo.accounts import signals
+
+    asked = {signals.EMAIL_VERIFICATION, signals.PASSWORD_RESET, signals.REGISTRATION_ATTEMPT}
+    assert asked <= set(Notification.Kind.values)

@@ -1,0 +1,16 @@
+"""What accounts tells the apps above it: it never imports them (docs/api.md, "Who gets mail").
+
+Sent inside the change's transaction, so whatever a receiver writes (an outbox row)
+commits or vanishes with the change.
+"""
+
+from django.dispatch import Signal
+
+# A mail to the person's own address is due. Arguments: ``user``, ``kind`` (one of the
+# names below) and ``now``. A receiver answers True when it queued the mail, False when
+# one of the kind went out too recently to send another.
+account_mail_requested = Signal()
+
+EMAIL_VERIFICATION = "email_verification"
+PASSWORD_RESET = "password_reset"
+REGISTRATION_ATTEMPT = "registration_attempt"
