@@ -22,6 +22,7 @@ from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.negotiation import ErrorsAsJsonNegotiation
 from expo.core.permissions import IsExpoStaff, IsVisitor, is_expo_staff
+from expo.core.throttling import FailOpenThrottleMixin
 from expo.events.selectors import session_list
 from expo.events.serializers import StaffSessionSerializer
 
@@ -33,7 +34,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class BookingWriteThrottle(ScopedRateThrottle):
+class BookingWriteThrottle(FailOpenThrottleMixin, ScopedRateThrottle):
     """Limits booking attempts per user; reading one's bookings is not limited."""
 
     scope_attr = "throttle_scope"
