@@ -7,16 +7,20 @@ root (CI), PostgreSQL runs as the ``postgres`` user, which it insists on.
 """
 
 import glob
+import http.client
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis
+from celery import Celery
 
 from tests.bookings.smtp_sink import free_port
 
@@ -48,23 +52,32 @@ def wait_until(condition, *, timeout: float, what: str):
     raise AssertionError(f"timed out waiting until {what}")
 
 
-class PrivatePostgres:
-    """A PostgreSQL cluster of its own: `start()`, `stop()`, `query()`."""
+def _run(argv: list[str]) -> None:
+    result = subprocess.run(argv, capture_output=True, text=True)
+    if result.returncode:
+        raise AssertionError(f"{' '.join(argv)} failed:\n{result.stdout}{result.stderr}")
 
-    def __init__(self, base: Path):
-        self.base = base
-        self.data = base / "data"
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of its own: `start()`, `stop()`, `query()`, `remove()`.
+
+    Its directory is made here, not by pytest: pytest's are private to the user running
+    the tests, and the postgres user could not enter them.
+    """
+
+    def __init__(self):
+        self.base = Path(tempfile.mkdtemp(prefix="expo-faults-pg-"))
+        self.data = self.base / "data"
         self.port = free_port()
         self.database = "expo"
         if os.geteuid() == 0:
-            shutil.chown(base, "postgres")
-        subprocess.run(
-            _as_postgres(
-                [_pg_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"]
-            ),
-            check=True,
-            capture_output=True,
+            shutil.chown(self.base, "postgres")
+        _run(
+            _as_postgres([_pg_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"])
         )
+
+    def remove(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
 
     @property
     def url(self) -> str:
@@ -76,7 +89,7 @@ class PrivatePostgres:
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.base} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        subprocess.run(
+        _run(
             _as_postgres(
                 [
                     _pg_bin("pg_ctl"),
@@ -89,18 +102,12 @@ class PrivatePostgres:
                     "-w",
                     "start",
                 ]
-            ),
-            check=True,
-            capture_output=True,
+            )
         )
 
     def stop(self) -> None:
         """Fast shutdown: open connections are cut, as when the server goes away."""
-        subprocess.run(
-            _as_postgres([_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]),
-            check=True,
-            capture_output=True,
-        )
+        _run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]))
 
     def create_database(self) -> None:
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
@@ -231,10 +238,9 @@ def run_python(script: str, *, env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def private_postgres(tmp_path_factory):
-    """A migrated private cluster, shared by a module's tests; stopped afterwards."""
-    base = tmp_path_factory.mktemp("pg")
-    server = PrivatePostgres(base)
+def private_postgres():
+    """A migrated private cluster, shared by a module's tests; removed afterwards."""
+    server = PrivatePostgres()
     server.start()
     try:
         server.create_database()
@@ -247,8 +253,9 @@ def private_postgres(tmp_path_factory):
     finally:
         try:
             server.stop()
-        except subprocess.CalledProcessError:
+        except AssertionError:
             pass  # a test left it stopped
+        server.remove()
 
 
 @pytest.fixture
@@ -257,3 +264,111 @@ def private_redis(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+BIN = Path(sys.executable).parent
+
+
+class Gunicorn(ProjectProcess):
+    """The WSGI app as production serves it, on a free port."""
+
+    def __init__(self, *, env: dict[str, str], log: Path):
+        self.port = free_port()
+        super().__init__(
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ],
+            env=env,
+            log=log,
+        )
+        wait_until(self._answers, timeout=30, what="gunicorn answers")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, method: str, path: str, *, body=None, headers=None) -> "Answer":
+        """One request on a new connection (a phone on mobile data)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            payload = json.dumps(body) if body is not None else None
+            sent = {"Content-Type": "application/json", **(headers or {})}
+            connection.request(method, path, body=payload, headers=sent)
+            response = connection.getresponse()
+            return Answer(response.status, dict(response.getheaders()), response.read())
+        finally:
+            connection.close()
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn exited:\n{self.text()[-3000:]}")
+        try:
+            return self.request("GET", "/healthz").status == 200
+        except OSError:
+            return False
+
+
+class Answer:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def celery_worker(*, env: dict[str, str], log: Path, pool: str = "solo") -> ProjectProcess:
+    """`celery -A config worker` on every queue, one task at a time (killable as one)."""
+    return ProjectProcess(
+        [str(BIN / "celery"), "-A", "config", "worker", "--pool", pool, "--loglevel", "INFO"],
+        env=env,
+        log=log,
+    )
+
+
+def send_task(redis_url: str, name: str, *, queue: str) -> None:
+    """Queue a task by name, as beat would, without touching the project's Celery app."""
+    with Celery(broker=redis_url) as app:
+        app.send_task(name, queue=queue)
+
+
+def broker_drained(redis_url: str) -> bool:
+    """No task waiting in any queue nor delivered and unacknowledged."""
+    client = redis.Redis.from_url(redis_url)
+    queues = ("default", "mail", "housekeeping")
+    return not any(client.llen(queue) for queue in queues) and not client.hlen("unacked")
+
+
+SEED = """
+import json
+import django
+django.setup()
+from datetime import timedelta
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from expo.accounts.models import User
+from tests.factories import SessionFactory, UserFactory, VenueFactory
+# A second seed of the same database must not repeat the factories' unique names.
+offset = 1000 * (User.objects.count() + 1)
+for made in (SessionFactory, UserFactory, VenueFactory):
+    made.reset_sequence(offset)
+start = timezone.now() + timedelta(days=1)
+sessions = [
+    SessionFactory(starts_at=start + timedelta(days=day), capacity={capacity})
+    for day in range({sessions})
+]
+tokens = [Token.objects.create(user=UserFactory()).key for _ in range({visitors})]
+print(json.dumps({{"sessions": [s.pk for s in sessions], "tokens": tokens}}))
+"""
+
+
+def seed(*, env: dict[str, str], sessions: int, visitors: int, capacity: int) -> dict:
+    """Sessions on different days (no overlaps) and visitors with API tokens."""
+    script = SEED.format(sessions=sessions, visitors=visitors, capacity=capacity)
+    return json.loads(run_python(script, env=env).strip().splitlines()[-1])
