@@ -134,18 +134,12 @@ def database_away(monkeypatch):
     ],
 )
 def test_with_the_database_away_the_api_answers_503_with_retry_after(
-    method, path, visitor, database_away
+    api, method, path, visitor, database_away
 ):
-    from rest_framework.test import APIClient
-
-    api = APIClient()
     api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
     database_away()
     body = {"email": visitor.email, "password": PASSWORD, "session": 1, "party_size": 1}
-    if method == "post":
-        response = api.post(path, body, format="json")
-    else:
-        response = api.get(path)
+    response = api.post(path, body, format="json") if method == "post" else api.get(path)
 
     assert response.status_code == 503
     assert response.json()["code"] == "service_unavailable"

@@ -3,6 +3,8 @@ own PostgreSQL cluster and Redis server (tests/faults/services.py) while client 
 book through gunicorn, then checks what visitors got and what the database holds.
 """
 
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -12,10 +14,10 @@ import pytest
 from expo.bookings.notifications import _message_id
 from tests.bookings.smtp_sink import SmtpSink
 from tests.faults.services import (
+    ROOT,
     Gunicorn,
     broker_drained,
     celery_worker,
-    manage,
     project_env,
     seed,
     send_task,
@@ -35,8 +37,8 @@ class BookingStream:
     answer is kept with the phase (`before`, `down`, `after`) the test was in.
     """
 
-    def __init__(self, server: Gunicorn, data: dict, *, clients: int = 3):
-        self.server, self.data, self.clients = server, data, clients
+    def __init__(self, server: Gunicorn, data: dict, *, clients: int = 3, pause: float = 0.15):
+        self.server, self.data, self.clients, self.pause = server, data, clients, pause
         self.phase = "before"
         self.answers: list[tuple[str, str, object]] = []
         self._done = threading.Event()
@@ -73,7 +75,7 @@ class BookingStream:
             self.answers.append((phase, "api", answer))
             if answer.status != 503:  # a refused request is tried again, as a client would
                 k += 1
-            time.sleep(0.15)  # paced: a few dozen bookings, not a benchmark
+            time.sleep(self.pause)  # a few dozen bookings, not a benchmark
 
     def _browse(self) -> None:
         while not self._done.is_set():
@@ -91,11 +93,22 @@ class BookingStream:
 
 
 @pytest.fixture(scope="module")
-def static_root(tmp_path_factory, private_postgres):
-    """Collected static files: pages need the manifest with DEBUG off."""
+def static_root(tmp_path_factory, request):
+    """Collected static files (pages need the manifest with DEBUG off) and, meanwhile,
+    the private cluster set up: the two take seconds each and need nothing of each other."""
     root = tmp_path_factory.mktemp("static")
-    env = project_env(database_url=private_postgres.url, redis_url="", smtp_port=0)
-    manage("collectstatic", "--noinput", env={**env, "STATIC_ROOT": str(root)})
+    env = {**project_env(database_url="", redis_url="", smtp_port=0), "STATIC_ROOT": str(root)}
+    del env["DATABASE_URL"], env["REDIS_URL"]  # collecting needs neither
+    collecting = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    request.getfixturevalue("private_postgres")
+    _out, errors = collecting.communicate(timeout=120)
+    assert collecting.returncode == 0, errors.decode()[-3000:]
     return root
 
 
@@ -106,7 +119,7 @@ def sink():
 
 
 @pytest.fixture
-def env(private_postgres, private_redis, sink, static_root):
+def env(static_root, private_postgres, private_redis, sink):
     return project_env(
         database_url=private_postgres.url,
         redis_url=private_redis.url,
@@ -130,11 +143,12 @@ def processes():
 def test_redis_stopped_while_visitors_book_costs_no_booking_and_no_mail(
     private_postgres, private_redis, sink, env, processes, tmp_path
 ):
-    data = seed(env=env, sessions=10, visitors=9, capacity=100)
+    data = seed(env=env, sessions=8, visitors=6, capacity=100)
     server = Gunicorn(env=env, log=tmp_path / "gunicorn.log")
     processes.append(server)
 
-    with BookingStream(server, data) as stream:
+    # Fewer bookings here: each one's mail is rendered and sent afterwards.
+    with BookingStream(server, data, clients=2, pause=0.25) as stream:
         time.sleep(1)
         private_redis.stop()
         stream.phase = "down"
