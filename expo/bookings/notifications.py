@@ -1,17 +1,16 @@
 """Delivering the e-mail outbox: each `Notification` row becomes one e-mail.
 
-A row moves ``pending → sending → sent | failed``, or ``pending → skipped`` (STYLE 12).
+A row moves ``pending → sending → sent | failed``, or ``pending → skipped``.
 `notification_deliver` locks the row and marks it `sending` in a short transaction that
 commits *before* the SMTP conversation; only after the server accepted the message is it
 marked `sent`. A retry, a sweep or a duplicate task that finds the row in any other state
-than `pending` does nothing, so no retry, sweep or duplicate task sends a message twice.
+than `pending` does nothing, so none of them sends a message twice.
 
-Invariant 4 under faults (docs in this module are the reference for it):
+Invariant 4, each message sent once its booking commits and never twice, under faults:
 
-- Each message is sent once its booking commits, even if Redis was down then (the row
-  waits, the sweep queues it), the database blinked (an error before the SMTP call puts
-  the row back to `pending` and the task retries with backoff), or a worker died
-  mid-task (see below).
+- Redis down at commit: the row waits `pending` and the sweep queues it. The database
+  blinking before the SMTP call: the claim rolls back, or the row is put back to
+  `pending`, and the task retries with backoff. A worker dying mid-task: see below.
 - The `sent` mark is retried until it sticks: the mail is out, so repeating the UPDATE
   is safe, and a mark that failed must never make the message go out again. The mark is
   the record of the SMTP server's acceptance: it is written right after

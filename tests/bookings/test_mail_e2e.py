@@ -98,6 +98,7 @@ class Worker:
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its pool's children are stopped with it
             )
         if argv is None:
             self.wait_for_log(" ready.", timeout=60)
@@ -128,6 +129,15 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        _kill_leftovers(self.process)
+
+
+def _kill_leftovers(process: subprocess.Popen) -> None:
+    """A pool child left behind would hold a connection to the test database."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _test_database_url() -> str:

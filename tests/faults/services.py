@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -176,7 +177,12 @@ class ProjectProcess:
         self.log = log
         with log.open("ab") as out:
             self.process = subprocess.Popen(
-                argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                argv,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its children (gunicorn's workers) stop with it
             )
 
     def text(self) -> str:
@@ -190,10 +196,10 @@ class ProjectProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # any child left behind
+        except ProcessLookupError:
+            pass
 
 
 def project_env(*, database_url: str, redis_url: str, smtp_port: int, **extra) -> dict[str, str]:
