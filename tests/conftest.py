@@ -3,6 +3,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+from tests.faults.services import private_postgres, private_redis  # noqa: F401 - fixtures
 
 
 def pytest_collection_modifyitems(config, items):

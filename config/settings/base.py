@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from expo.core.network import trusted_proxy_networks
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "expo.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # --- Content-Security-Policy (django-csp) ------------------------------------------
@@ -171,8 +173,14 @@ STORAGES = {
 # --- Cache and Redis ----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # Only rate limits live here, and they let requests through while Redis is away
+    # (expo/core/throttling.py): a stalled Redis must cost a request half a second, not 30.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -209,6 +217,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_REDIRECT_STDOUTS = False
 # A message not acked within this time is redelivered (a worker died mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
+# Every queue a task is routed to is declared, so a plain `celery -A config worker`
+# consumes them all; `-Q mail` still dedicates a worker to one.
+CELERY_TASK_QUEUES = (Queue("default"), Queue("mail"), Queue("housekeeping"))
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "expo.bookings.tasks.deliver_*": {"queue": "mail"},
@@ -389,6 +400,9 @@ NOTIFICATION_SWEEP_AFTER_MINUTES = env.int("NOTIFICATION_SWEEP_AFTER_MINUTES", d
 # is ridden out: https://docs.celeryq.dev/en/stable/userguide/tasks.html#Task.retry_backoff
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BACKOFF_SECONDS = env.int("NOTIFICATION_RETRY_BACKOFF_SECONDS", default=60)
+# A delivery task retries its database writes this long before leaving the `sent` mark
+# to a task of its own; kept under CELERY_TASK_SOFT_TIME_LIMIT with room for the SMTP call.
+NOTIFICATION_MARK_RETRY_SECONDS = env.int("NOTIFICATION_MARK_RETRY_SECONDS", default=20)
 # Django's default is to wait forever on a silent SMTP server, which would hold a
 # worker and leave its message in `sending`.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -6,6 +6,7 @@ Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and are read on eac
 
 The client's address is ``expo.core.network.client_ip``: ``X-Forwarded-For`` counts only
 from a proxy in ``TRUSTED_PROXIES``. The per-e-mail limit holds either way.
+With the cache (Redis) unreachable the limits let requests through (expo/core/throttling.py).
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from expo.core.network import ClientIpThrottleMixin
+from expo.core.throttling import FailOpenThrottleMixin
 
 
 class _RatesFromSettings(ClientIpThrottleMixin):
@@ -22,7 +24,7 @@ class _RatesFromSettings(ClientIpThrottleMixin):
         return api_settings.DEFAULT_THROTTLE_RATES
 
 
-class RegisterThrottle(_RatesFromSettings, ScopedRateThrottle):
+class RegisterThrottle(FailOpenThrottleMixin, _RatesFromSettings, ScopedRateThrottle):
     """Sign-ups per client address, at the rate of the view's ``throttle_scope``."""
 
 
@@ -59,7 +61,7 @@ class _LoginThrottle(_RatesFromSettings, SimpleRateThrottle):
         return self.wait_seconds
 
 
-class LoginPerAddressThrottle(_LoginThrottle):
+class LoginPerAddressThrottle(FailOpenThrottleMixin, _LoginThrottle):
     """Log-in attempts from one client address, whatever account they aim at."""
 
     cache_format = "throttle_login_address_%(ident)s"
@@ -68,7 +70,7 @@ class LoginPerAddressThrottle(_LoginThrottle):
         return self.cache_format % {"ident": self.get_ident(request)}
 
 
-class LoginPerEmailThrottle(_LoginThrottle):
+class LoginPerEmailThrottle(FailOpenThrottleMixin, _LoginThrottle):
     """Log-in attempts at one account, from whatever addresses they come."""
 
     cache_format = "throttle_login_email_%(ident)s"

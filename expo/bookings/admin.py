@@ -135,6 +135,7 @@ class NotificationAdmin(ReadOnlyAdmin):
         "kind",
         "status",
         "attempts",
+        "interruptions",
         "error",
         "created_at",
         "sent_at",

@@ -23,6 +23,7 @@ from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.negotiation import ErrorsAsJsonNegotiation
 from expo.core.network import ClientIpThrottleMixin
 from expo.core.permissions import IsExpoStaff, IsVisitor, is_expo_staff
+from expo.core.throttling import FailOpenThrottleMixin
 from expo.events.selectors import session_list
 from expo.events.serializers import StaffSessionSerializer
 
@@ -34,7 +35,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class BookingWriteThrottle(ClientIpThrottleMixin, ScopedRateThrottle):
+class BookingWriteThrottle(FailOpenThrottleMixin, ClientIpThrottleMixin, ScopedRateThrottle):
     """Limits booking attempts per user; reading one's bookings is not limited."""
 
     scope_attr = "throttle_scope"

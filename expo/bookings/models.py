@@ -214,6 +214,9 @@ class Notification(models.Model):
     context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Times a worker died while the row was `sending`; the first is sent once more, the
+    # second is failed (expo/bookings/notifications.py).
+    interruptions = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,23 +1,34 @@
-"""Delivering the e-mail outbox: each `Notification` row becomes one e-mail, at most once.
+"""Delivering the e-mail outbox: each `Notification` row becomes one e-mail.
 
-A row moves ``pending → sending → sent | failed``, or ``pending → skipped`` (STYLE 12).
+A row moves ``pending → sending → sent | failed``, or ``pending → skipped``.
 `notification_deliver` locks the row and marks it `sending` in a short transaction that
 commits *before* the SMTP conversation; only after the server accepted the message is it
-marked `sent`.
-A retry, a sweep or a duplicate task that finds the row in any other state than
-`pending` does nothing, so no path sends a message twice (invariant 4).
+marked `sent`. A retry, a sweep or a duplicate task that finds the row in any other state
+than `pending` does nothing, so none of them sends a message twice.
 
-The price is the one window this cannot close: a worker that dies after the SMTP server
-accepted the message and before the row was marked `sent`. Such a row stays `sending`;
-the sweep does not resend it, since nobody can tell whether the visitor got the mail,
-but marks it `failed` with `INTERRUPTED` and logs a warning, and staff check the mail
-log before retrying it in the admin. Never twice beats maybe twice: a missing e-mail is
-made good from the booking page or by a retry; two offers or two confirmations confuse.
+Invariant 4, each message sent once its booking commits and never twice, under faults:
 
-Model notes (no column was added for these; see the report that came with this module):
+- Redis down at commit: the row waits `pending` and the sweep queues it. The database
+  blinking before the SMTP call: the claim rolls back, or the row is put back to
+  `pending`, and the task retries with backoff. A worker dying mid-task: see below.
+- The `sent` mark is retried until it sticks: the mail is out, so repeating the UPDATE
+  is safe, and a mark that failed must never make the message go out again. The mark is
+  the record of the SMTP server's acceptance: it is written right after
+  ``send_messages`` returns, first retried in the task, then handed to
+  `expo.bookings.tasks.mark_notification_sent`, which retries until the database is back.
+  Staff's "retry delivery" touches only `failed` rows, so it never resends a message
+  whose acceptance was recorded.
+- The one window left is a worker dying between the server's acceptance and the mark.
+  Its row stays `sending`; once older than a task may live, the sweep sends it once more
+  with the same Message-ID (mail clients show one message), and fails it with
+  `INTERRUPTED` if that happens a second time. A duplicate is possible there, a missing
+  ticket never.
+
+Model notes:
 
 - While a row is `sending`, `sent_at` holds when the attempt began, so the sweep can
   tell a dead attempt from a live one; once `sent`, it is when the server accepted it.
+- `interruptions` counts the dead attempts the sweep found.
 - A message that became wrong to send (a reminder for a cancelled booking, an offer
   that lapsed while the broker was down) is `skipped`, with the reason in `last_error`:
   not `sent`, which would be a lie, nor `failed`, which would ask staff to act.
@@ -32,6 +43,7 @@ are rows with a `user` and/or an `email`, rendered from the facts stored in `con
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.mime.image import MIMEImage
@@ -42,7 +54,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -53,9 +65,14 @@ from django.utils.translation import gettext_lazy as _
 
 from expo.accounts.tokens import email_verification_url, password_reset_url
 from expo.bookings.models import Booking, Notification, Ticket, WaitlistEntry
-from expo.bookings.outbox import notification_key, notifications_queue
+from expo.bookings.outbox import (
+    notification_key,
+    notification_mark_sent_later,
+    notifications_queue,
+)
 from expo.bookings.qr import ticket_qr_png
 from expo.bookings.ticket_codes import ticket_code_sign
+from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS
 from expo.core.secret_links import secret_link_url
 from expo.events.models import Session
 
@@ -66,7 +83,8 @@ Status = Notification.Status
 
 # Worth another try. OSError covers refused connections, resets and timeouts.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
-INTERRUPTED = "interrupted while sending; check the mail log before retrying"
+INTERRUPTED = "interrupted while sending, twice; check the mail log before retrying"
+RESENT_AFTER_INTERRUPTION = "interrupted while sending; sent once more"
 BATCH_SIZE = 1000
 # A sweep re-queues at most this many batches: while workers chew through a backlog,
 # rows that are merely waiting in the queue look stuck too, and their copies are no-ops.
@@ -106,7 +124,7 @@ PERSON_DEFAULT_LANGUAGE = "sv"
 
 
 class TransientDeliveryError(Exception):
-    """SMTP or network trouble worth retrying; the row is `pending` again."""
+    """SMTP, network or database trouble worth retrying; the row is `pending` again."""
 
 
 # --- Delivery ------------------------------------------------------------------------
@@ -117,23 +135,32 @@ def notification_deliver(*, key: str) -> str:
 
     Returns ``sent``, ``skipped``, ``failed`` (tries used up, a permanent refusal, or a
     message that cannot be rendered), or, when there was nothing to do, the row's
-    status or ``missing``. Raises `TransientDeliveryError` after an SMTP or network
-    error while tries are left; the row is then `pending` for the caller's retry.
+    status or ``missing``. Raises `TransientDeliveryError` after an SMTP, network or
+    database error before the message went out, while tries are left; the row is then
+    `pending` for the caller's retry.
     """
-    notification = _claim(key)
+    try:
+        notification = _claim(key)
+    except DATABASE_UNAVAILABLE_ERRORS as exc:  # rolled back: the row is as it was
+        raise TransientDeliveryError(f"{key}: database unavailable: {exc!r}") from exc
     if isinstance(notification, str):
         return notification
     try:
         message = _message(notification)
+    except DATABASE_UNAVAILABLE_ERRORS as exc:
+        _unclaim(notification, f"database unavailable: {exc!r}")
+        raise TransientDeliveryError(f"{key}: database unavailable: {exc!r}") from exc
     except Exception as exc:  # a bug, not bad weather: marked failed, no blind retries
         logger.exception("notification %s could not be rendered", key)
-        _mark(notification, Status.FAILED, last_error=f"render error: {exc!r}"[:1000])
+        _mark_until_it_sticks(
+            notification, Status.FAILED, last_error=f"render error: {exc!r}"[:1000]
+        )
         return "failed"
     try:
         _send(message)
     except TRANSIENT_ERRORS as exc:
         return _after_send_error(notification, exc)
-    _mark(notification, Status.SENT, sent_at=timezone.now(), last_error="")
+    _mark_sent(notification, sent_at=timezone.now())
     return "sent"
 
 
@@ -265,9 +292,9 @@ def _after_send_error(notification: Notification, exc: Exception) -> str:
             notification.attempts,
             error,
         )
-        _mark(notification, Status.FAILED, last_error=error, sent_at=None)
+        _mark_until_it_sticks(notification, Status.FAILED, last_error=error, sent_at=None)
         return "failed"
-    _mark(notification, Status.PENDING, last_error=error, sent_at=None)
+    _unclaim(notification, error)
     raise TransientDeliveryError(f"{notification.key}: {error}") from exc
 
 
@@ -282,14 +309,76 @@ def _mark(notification: Notification, status: str, **fields) -> None:
     Notification.objects.filter(pk=notification.pk).update(status=status, **fields)
 
 
+def _unclaim(notification: Notification, error: str) -> None:
+    """Nothing went out: back to `pending` for the task's retry.
+
+    Should the database stay away longer than the tries here, the row stays `sending`
+    and the sweep sends it once it is older than a task may live.
+    """
+    _mark_until_it_sticks(notification, Status.PENDING, last_error=error[:1000], sent_at=None)
+
+
+def _mark_sent(notification: Notification, *, sent_at: datetime) -> None:
+    """Record the server's acceptance; retried until it sticks, never by resending.
+
+    Tries here for NOTIFICATION_MARK_RETRY_SECONDS, then leaves the mark to a task that
+    retries until the database is back, so this worker is free again.
+    """
+    if not _mark_until_it_sticks(notification, Status.SENT, sent_at=sent_at, last_error=""):
+        notification_mark_sent_later(notification.key, sent_at)
+
+
+def notification_mark_sent(*, key: str, sent_at: datetime) -> bool:
+    """Mark a message the SMTP server accepted as `sent`, whatever became of its row.
+
+    A dead-worker sweep may have put the row back to `pending` (or `failed`) meanwhile;
+    the message is out all the same, and marking it stops a second copy. Database errors
+    propagate, for the caller's retry.
+    """
+    return bool(
+        Notification.objects.filter(key=key)
+        .exclude(status=Status.SENT)
+        .update(status=Status.SENT, sent_at=sent_at, last_error="")
+    )
+
+
+def _mark_until_it_sticks(notification: Notification, status: str, **fields) -> bool:
+    """`_mark`, retried with backoff through a database outage; False if it never stuck.
+
+    Precondition: outside any transaction, so a broken connection can be dropped and the
+    next try opens a new one.
+    """
+    deadline = time.monotonic() + settings.NOTIFICATION_MARK_RETRY_SECONDS
+    delay = 0.1
+    while True:
+        try:
+            _mark(notification, status, **fields)
+            return True
+        except DATABASE_UNAVAILABLE_ERRORS as exc:
+            if not connection.in_atomic_block:
+                connection.close()  # broken: the next try must open a new one
+            if time.monotonic() + delay > deadline:
+                logger.error(
+                    "notification %s: could not mark it %s: %r", notification.key, status, exc
+                )
+                return False
+            logger.warning(
+                "notification %s: marking it %s failed, retrying: %r", notification.key, status, exc
+            )
+            time.sleep(delay)
+            delay = min(delay * 2, 5)
+
+
 # --- Staff and beat ------------------------------------------------------------------
 
 
 def notifications_retry(*, notification_ids) -> int:
     """Send failed messages again (the admin's "Retry delivery"); returns how many.
 
-    They go back to `pending` with a fresh set of tries and are queued after commit. A
-    row marked `INTERRUPTED` may already have reached the visitor: check the mail log.
+    They go back to `pending` with a fresh set of tries and are queued after commit.
+    Only `failed` rows qualify: a message the SMTP server accepted is marked `sent` (the
+    mark is retried until it sticks), so it is never sent again from here. A row failed
+    with `INTERRUPTED` lost its worker twice at an unknown moment: check the mail log.
     """
     with transaction.atomic():
         keys = list(
@@ -305,7 +394,7 @@ def notifications_retry(*, notification_ids) -> int:
 
 
 def notifications_sweep(*, now: datetime | None = None) -> int:
-    """Re-queue rows stuck in `pending`; flag rows a dead worker left in `sending`.
+    """Re-queue rows stuck in `pending`; send rows a dead worker left `sending` once more.
 
     Run every minute by beat. A row is stuck when it has been pending for
     NOTIFICATION_SWEEP_AFTER_MINUTES: its task was never queued (the broker was down at
@@ -313,7 +402,7 @@ def notifications_sweep(*, now: datetime | None = None) -> int:
     the row lock lets only one copy send. Returns the number of rows re-queued.
     """
     now = now or timezone.now()
-    _flag_interrupted(now)
+    requeued = _resend_interrupted(now)
     stuck = (
         Notification.objects.filter(
             status=Status.PENDING,
@@ -322,7 +411,7 @@ def notifications_sweep(*, now: datetime | None = None) -> int:
         .order_by("pk")
         .values_list("pk", "key")
     )
-    requeued, last_pk = 0, 0
+    last_pk = 0
     for _batch in range(SWEEP_MAX_BATCHES):
         rows = list(stuck.filter(pk__gt=last_pk)[:BATCH_SIZE])
         if not rows:
@@ -333,24 +422,40 @@ def notifications_sweep(*, now: datetime | None = None) -> int:
     return requeued
 
 
-def _flag_interrupted(now: datetime) -> None:
-    """`sending` for longer than a task may live: its worker died. Flag it, never resend.
+def _resend_interrupted(now: datetime) -> int:
+    """`sending` for longer than a task may live: its worker died. Send it once more.
 
     Celery kills a task after CELERY_TASK_TIME_LIMIT, so an older attempt is certainly
-    over; whether the SMTP server had accepted the message is unknown.
+    over; whether the SMTP server had accepted the message is unknown. A missing ticket
+    is worse than a duplicate with the same Message-ID, so the row goes back to
+    `pending` and is queued, once; a row interrupted again is failed for staff to check.
+    Returns how many were queued.
     """
     cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    dead = Q(sent_at__lte=cutoff) | Q(sent_at__isnull=True, created_at__lte=cutoff)
-    keys = list(
-        Notification.objects.filter(dead, status=Status.SENDING).values_list("key", flat=True)[
-            :BATCH_SIZE
-        ]
+    dead = Notification.objects.filter(
+        Q(sent_at__lte=cutoff) | Q(sent_at__isnull=True, created_at__lte=cutoff),
+        status=Status.SENDING,
     )
+    keys = list(dead.filter(interruptions=0).values_list("key", flat=True)[:BATCH_SIZE])
     for key in keys:
-        logger.warning("notification %s was interrupted while sending: %s", key, INTERRUPTED)
-    Notification.objects.filter(key__in=keys, status=Status.SENDING).update(
-        status=Status.FAILED, last_error=INTERRUPTED, sent_at=None
+        logger.warning("notification %s was interrupted while sending; sending it once more", key)
+    resent = Notification.objects.filter(key__in=keys, status=Status.SENDING).update(
+        status=Status.PENDING,
+        interruptions=F("interruptions") + 1,
+        last_error=RESENT_AFTER_INTERRUPTION,
+        sent_at=None,
     )
+    for key in dead.filter(interruptions__gt=0).values_list("key", flat=True)[:BATCH_SIZE]:
+        logger.warning("notification %s: %s", key, INTERRUPTED)
+    dead.filter(interruptions__gt=0).update(
+        status=Status.FAILED,
+        interruptions=F("interruptions") + 1,
+        last_error=INTERRUPTED,
+        sent_at=None,
+    )
+    if keys:
+        notifications_queue(keys)
+    return resent
 
 
 def reminders_queue_due(*, now: datetime | None = None) -> int:

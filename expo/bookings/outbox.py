@@ -107,3 +107,16 @@ def notifications_queue(keys: list[str]) -> None:
             return
         except Exception:
             logger.exception("delivering notification %s failed; the sweep will retry it", key)
+
+
+def notification_mark_sent_later(key: str, sent_at: datetime) -> None:
+    """Leave a `sent` mark the database refused to a task that retries until it sticks.
+
+    With the broker down too, the row stays `sending` and the sweep sends it once more.
+    """
+    from expo.bookings.tasks import mark_notification_sent
+
+    try:
+        mark_notification_sent.delay(key, sent_at.isoformat())
+    except Exception:
+        logger.exception("could not queue the sent mark of notification %s", key)

@@ -7,9 +7,11 @@ died costs nothing worse than a no-op.
 
 from celery import shared_task
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 
 from expo.bookings import notifications, services
 from expo.bookings.notifications import TransientDeliveryError
+from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS
 
 
 @shared_task(acks_late=True)
@@ -32,7 +34,7 @@ def purge_idempotency_keys() -> int:
     max_retries=settings.NOTIFICATION_MAX_ATTEMPTS,
 )
 def deliver_notification(self, key: str) -> str:
-    """Send one outbox row; SMTP trouble retries with exponential backoff.
+    """Send one outbox row; SMTP or database trouble retries with exponential backoff.
 
     Run eagerly (the embedded default, tests) there is no broker to hold a delayed
     retry and Celery would raise its `Retry` into the code that queued the task, so the
@@ -45,6 +47,17 @@ def deliver_notification(self, key: str) -> str:
             if not self.request.is_eager:
                 raise
     return notifications.notification_deliver(key=key)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=DATABASE_UNAVAILABLE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=None,  # the mail is out: the mark is retried until it sticks
+)
+def mark_notification_sent(key: str, sent_at: str) -> bool:
+    return notifications.notification_mark_sent(key=key, sent_at=parse_datetime(sent_at))
 
 
 # Bulk hand-offs: queuing 100 000 reminders takes longer than the default soft limit.

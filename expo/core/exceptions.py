@@ -7,6 +7,7 @@ and never build responses themselves.
 
 import logging
 
+import psycopg
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import (
     RequestDataTooBig,
@@ -15,6 +16,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
@@ -79,6 +81,37 @@ class Busy(ExpoError):
     retry_after = 1
 
 
+class ServiceUnavailable(ExpoError):
+    """The database cannot be reached (a restart, a failover); the client may retry."""
+
+    code = "service_unavailable"
+    http_status = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The service is briefly unavailable. Please try again in a moment.")
+    retry_after = 5
+
+
+# The database went away or refused the connection. Django wraps the driver's errors in
+# its own; the driver's are listed for the few paths (closing a cursor) that do not.
+DATABASE_UNAVAILABLE_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def database_unavailable_logged(exc: Exception, request) -> None:
+    """One warning per refused request: an outage is the operator's news, not a bug."""
+    logger.warning(
+        "database unavailable, answered 503 to %s %s: %r",
+        request.method,
+        request.path,
+        exc,
+    )
+
+
 def _error_body(code, detail, fields=None, extra=None):
     body = {"code": code, "detail": str(detail)}
     if extra:
@@ -119,8 +152,16 @@ def _suspicious_as_expo_error(exc: SuspiciousOperation, context) -> ExpoError:
 
 
 def api_exception_handler(exc, context):
-    """Render any error as the contract's body and roll back the request's transaction."""
-    if isinstance(exc, SuspiciousOperation):
+    """Render any error as the contract's body and roll back the request's transaction.
+
+    A database outage answers 503 ``service_unavailable`` with ``Retry-After``, never 500:
+    the client did nothing wrong and may simply try again.
+    """
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        request = context.get("request")
+        database_unavailable_logged(exc, getattr(request, "_request", request))
+        exc = ServiceUnavailable()
+    elif isinstance(exc, SuspiciousOperation):
         exc = _suspicious_as_expo_error(exc, context)
     elif isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
@@ -132,7 +173,7 @@ def api_exception_handler(exc, context):
     headers = {}
     if isinstance(exc, ExpoError):
         set_rollback()
-        if isinstance(exc, Busy):
+        if getattr(exc, "retry_after", None):
             headers["Retry-After"] = str(exc.retry_after)
         body = _error_body(exc.code, exc.detail, exc.fields, exc.extra)
         return Response(body, status=exc.http_status, headers=headers)

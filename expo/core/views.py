@@ -5,15 +5,20 @@ also for a URL that matches no route and for the errors Django itself raises bef
 around a view (``handler400``... in `config.urls`); the HTML pages keep Django's pages.
 """
 
+import sys
+
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import is_valid_path
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS, ServiceUnavailable
 
 API_PREFIX = "/api/"
 
@@ -114,7 +119,29 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def service_unavailable(request):
+    """The database is away: 503 with ``Retry-After``, JSON under /api/, a page elsewhere.
+
+    The page is rendered without the request's context: showing who is logged in would
+    need the database.
+    """
+    error = ServiceUnavailable()
+    if _is_api(request):
+        response = _api_error(error.code, str(error.detail), error.http_status)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=error.http_status)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def server_error(request):
+    """Django's handler500, called while the exception is being handled.
+
+    A database outage met outside a view (a middleware saving the session) is not a bug
+    of ours: it answers 503 like one met in a view.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE_ERRORS):
+        return service_unavailable(request)
     if _is_api(request):
         return _api_error("server_error", _("Something went wrong on our side."), 500)
     return defaults.server_error(request)

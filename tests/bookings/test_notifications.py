@@ -16,17 +16,18 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
 from expo.accounts.models import User
-from expo.bookings import services
+from expo.bookings import notifications, services
 from expo.bookings.models import Booking, Notification, Ticket
 from expo.bookings.notifications import (
     BATCH_SIZE,
     INTERRUPTED,
     TransientDeliveryError,
+    _message_id,
     notification_deliver,
     notifications_retry,
     notifications_sweep,
@@ -34,6 +35,7 @@ from expo.bookings.notifications import (
 )
 from expo.bookings.outbox import notification_key
 from expo.bookings.services import Attendee
+from expo.bookings.tasks import deliver_notification
 from expo.bookings.ticket_codes import ticket_code_verify
 from expo.events.models import Session
 from tests.bookings.smtp_sink import attachments_of, html_of, ticket_codes_in
@@ -287,7 +289,7 @@ def test_the_sweep_sends_rows_left_pending_and_never_resends(
     assert len(mail.outbox) == 1
 
 
-def test_a_row_left_sending_by_a_dead_worker_is_flagged_not_resent(
+def test_a_row_left_sending_by_a_dead_worker_is_sent_once_more_then_failed(
     visitor, session, before_the_expo, caplog
 ):
     booking = book(visitor, session, deliver=False)
@@ -299,16 +301,96 @@ def test_a_row_left_sending_by_a_dead_worker_is_flagged_not_resent(
     before_the_expo.shift(timedelta(minutes=2))
     notifications_sweep()
     assert row(booking).status == Status.SENDING  # may be a slow task, still alive
+    assert mail.outbox == []
 
     before_the_expo.shift(timedelta(minutes=10))
     with caplog.at_level(logging.WARNING, logger="expo.bookings.notifications"):
-        notifications_sweep()
+        assert notifications_sweep() == 1
 
+    resent = row(booking)
+    assert (resent.status, resent.interruptions) == (Status.SENT, 1)
+    assert any(resent.key in record.getMessage() for record in caplog.records)
+    (message,) = mail.outbox
+    # The same Message-ID every copy of this row carries: clients show one message.
+    assert message.extra_headers["Message-ID"] == _message_id(resent.key)
+
+    # The once is used up: interrupted again, the row is failed for staff to check.
+    Notification.objects.filter(pk=resent.pk).update(status=Status.SENDING)
+    before_the_expo.shift(timedelta(minutes=10))
+    notifications_sweep()
     flagged = row(booking)
     assert (flagged.status, flagged.last_error) == (Status.FAILED, INTERRUPTED)
-    assert any(flagged.key in record.getMessage() for record in caplog.records)
-    assert notification_deliver(key=flagged.key) == Status.FAILED
+    assert len(mail.outbox) == 1
+
+
+def _database_down_once(monkeypatch, name, *, when=lambda *args, **kwargs: True):
+    """`notifications.<name>` raises the error a lost database raises, once."""
+    real = getattr(notifications, name)
+    calls = []
+
+    def flaky(*args, **kwargs):
+        if not calls and when(*args, **kwargs):
+            calls.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, name, flaky)
+    return calls
+
+
+@pytest.mark.parametrize("step", ["_load_target", "_message"], ids=["claim", "render"])
+def test_a_database_error_before_smtp_puts_the_row_back_for_the_retry(
+    visitor, session, before_the_expo, monkeypatch, step
+):
+    booking = book(visitor, session, deliver=False)
+    failed_once = _database_down_once(monkeypatch, step)
+
+    with pytest.raises(TransientDeliveryError):
+        notification_deliver(key=row(booking).key)
+
+    assert failed_once
+    assert row(booking).status == Status.PENDING
     assert mail.outbox == []
+    # The task retries with backoff (tasks.deliver_notification); no sweep needed.
+    assert deliver_notification.delay(row(booking).key).get() == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_the_sent_mark_is_retried_until_it_sticks_never_by_resending(
+    visitor, session, before_the_expo, monkeypatch
+):
+    booking = book(visitor, session, deliver=False)
+    failed_once = _database_down_once(
+        monkeypatch, "_mark", when=lambda notification, status, **fields: status == Status.SENT
+    )
+
+    assert notification_deliver(key=row(booking).key) == "sent"
+
+    assert failed_once
+    assert row(booking).status == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_a_sent_mark_the_task_cannot_write_is_left_to_its_own_task(
+    visitor, session, before_the_expo, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """The mail is out while the database stays away: neither the sweep nor staff's retry
+    sends it again, since the mark reaches the row later through its own task."""
+    settings.NOTIFICATION_MARK_RETRY_SECONDS = 0
+    booking = book(visitor, session, deliver=False)
+    _database_down_once(
+        monkeypatch, "_mark", when=lambda notification, status, **fields: status == Status.SENT
+    )
+
+    assert notification_deliver(key=row(booking).key) == "sent"
+
+    delivered = row(booking)
+    assert delivered.status == Status.SENT
+    before_the_expo.shift(timedelta(minutes=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_sweep() == 0
+        assert notifications_retry(notification_ids=[delivered.pk]) == 0
+    assert len(mail.outbox) == 1
 
 
 # --- Other messages ------------------------------------------------------------------

@@ -1,0 +1,26 @@
+"""Answers for a database outage on every path, never Django's 500."""
+
+from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_logged
+from expo.core.views import service_unavailable
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (or its template) that loses the database answers 503 with ``Retry-After``.
+
+    JSON in the contract's shape under ``/api/`` (views outside DRF; DRF's own go through
+    `expo.core.exceptions.api_exception_handler`), a short page in the visitor's language
+    elsewhere. Django's persistent connection is dropped at the end of such a request
+    (CONN_HEALTH_CHECKS), so the next request after the database is back succeeds.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+            database_unavailable_logged(exception, request)
+            return service_unavailable(request)
+        return None
