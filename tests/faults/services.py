@@ -357,7 +357,7 @@ import django
 django.setup()
 from datetime import timedelta
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from expo.accounts.models import User
 from tests.factories import SessionFactory, UserFactory, VenueFactory
 # A second seed of the same database must not repeat the factories' unique names.
@@ -369,7 +369,7 @@ sessions = [
     SessionFactory(starts_at=start + timedelta(days=day), capacity={capacity})
     for day in range({sessions})
 ]
-tokens = [Token.objects.create(user=UserFactory()).key for _ in range({visitors})]
+tokens = [AuthToken.objects.create(user=UserFactory())[1] for _ in range({visitors})]
 print(json.dumps({{"sessions": [s.pk for s in sessions], "tokens": tokens}}))
 """
 
