@@ -1,0 +1,107 @@
+"""Browser tests' shared kit: the system Chromium through Playwright, axe-core, screenshots.
+
+Playwright never downloads a browser here: it drives `/usr/bin/chromium` (installed by
+`make install`). Without it a test is skipped, except under CI (`CI` set), where a
+missing browser fails the build instead of silently passing it. axe-core comes from the
+npm registry (package.json, installed by `make install`).
+"""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Kept after the run for people to look at (CI keeps the folder as its artifacts).
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "var" / "test-artifacts"))
+
+
+def unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required under CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """A launched browser; make pages with `browser_context(chromium, ...)`."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed: pip install -e '.[dev]'")
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls a test
+    # makes between browser steps are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def browser_context(browser, *, viewport=PHONE, language: str = "en", **options):
+    """A context whose pages ask for `language` (Accept-Language) at `viewport`.
+
+    The site's Content-Security-Policy forbids the inline scripts axe-core is injected
+    as, so the test context bypasses it; the policy itself is tested on its own.
+    """
+    context = browser.new_context(
+        viewport=viewport,
+        locale="sv-SE" if language == "sv" else "en-GB",
+        extra_http_headers={"Accept-Language": language},
+        bypass_csp=True,
+        **options,
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def assert_no_serious_axe_violations(page, what: str) -> None:
+    """Run axe-core on the page as it is now; fail on any serious or critical finding."""
+    if not AXE.is_file():
+        unavailable(f"axe-core is not installed at {AXE}: npm install")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    serious = [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "nodes": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{what}: axe-core found\n{json.dumps(serious, indent=2)}"
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under ARTIFACTS for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_fits(page, what: str) -> None:
+    """Nothing scrolls sideways at the page's viewport width (360 px phones, 200 % zoom)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{what} scrolls sideways: {width}px wide at {viewport}px"
