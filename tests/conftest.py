@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
 from tests.browser import chromium  # noqa: F401 - fixture
+from tests.factories import UserFactory
 from tests.faults.services import private_postgres, private_redis  # noqa: F401 - fixtures
 
 
