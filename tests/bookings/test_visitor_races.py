@@ -6,8 +6,9 @@ below has a control that patches the lock out and shows that very race happen, s
 race test is known to be able to fail.
 
 The controls are made reliable rather than lucky: every call of a wave waits at one
-barrier (`race`), so all checks run before any booking commits, and each test runs
-several visitors in two waves; one visitor slipping through is enough for the control.
+barrier (`race`), so the checks run before any booking commits, and each test repeats
+the race for several visitors in several waves; one visitor slipping through is enough
+for the control. (Measured: without the lock every visitor slipped through.)
 """
 
 from collections import Counter
@@ -26,7 +27,7 @@ from tests.factories import SessionFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-VISITORS = 10  # two waves of race()'s twenty threads for the overlap races
+VISITORS = 20  # two calls each: two waves of race()'s twenty threads
 
 
 @pytest.fixture
