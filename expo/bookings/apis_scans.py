@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -196,6 +197,8 @@ class VenueOccupancyApi(APIView):
 
 class SessionAttendanceApi(APIView):
     """Expo staff and members of the session's host exhibitor; others 404 or 403."""
+
+    permission_classes = [IsAuthenticated]  # anonymous callers are asked to log in (401)
 
     @extend_schema(
         responses=inline_serializer(

@@ -4,11 +4,13 @@ A refusal from a service (sold out, overlap, closed...) becomes a message on the
 the visitor is sent back to; it is never an error page.
 """
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,10 +23,29 @@ from expo.bookings.apis import BookingWriteThrottle
 from expo.bookings.forms import BookingForm, WaitlistForm
 from expo.bookings.models import Booking, WaitlistEntry
 from expo.core.exceptions import ExpoError, NotFound
+from expo.core.permissions import is_scan_only
 from expo.events.selectors import session_list
 from expo.events.views import render_page, session_map_url, session_page_render, throttle_wait
 
 LOGIN_URL = "accounts:login"
+
+
+def _refuse_scan_only(request) -> None:
+    """Gate accounts scan and nothing else, here as in the API: a 403 page, not a booking."""
+    if is_scan_only(request.user):
+        raise PermissionDenied
+
+
+def visitor_required(view):
+    """Logged in (else the log-in page, then back) with an account that may book."""
+
+    @login_required(login_url=LOGIN_URL)
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        _refuse_scan_only(request)
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 def _session_or_404(session_id: int):
@@ -63,6 +84,7 @@ def booking_create(request, session_id: int):
     session = _session_or_404(session_id)
     if not request.user.is_authenticated:
         return _login_first(request, session)
+    _refuse_scan_only(request)
     if refused := _too_many(request, session):
         return refused
     form = BookingForm(request.POST, session=session, visitor=request.user)
@@ -86,7 +108,7 @@ def booking_create(request, session_id: int):
     return redirect("bookings:detail", reference=booking.reference)
 
 
-@login_required(login_url=LOGIN_URL)
+@visitor_required
 def booking_list(request):
     now = timezone.now()
     bookings = list(selectors.booking_list(user=request.user).filter(visitor=request.user))
@@ -122,7 +144,7 @@ def booking_list(request):
     return render_page(request, "pages/bookings.html", context)
 
 
-@login_required(login_url=LOGIN_URL)
+@visitor_required
 def booking_detail(request, reference: str):
     booking = _own_booking_or_404(request, reference)
     now = timezone.now()
@@ -138,7 +160,7 @@ def booking_detail(request, reference: str):
     return render_page(request, "pages/booking_detail.html", context)
 
 
-@login_required(login_url=LOGIN_URL)
+@visitor_required
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request, reference: str):
     """GET asks for confirmation, POST cancels: both work without JavaScript."""
@@ -166,6 +188,7 @@ def waitlist_join(request, session_id: int):
     session = _session_or_404(session_id)
     if not request.user.is_authenticated:
         return _login_first(request, session)
+    _refuse_scan_only(request)
     if refused := _too_many(request, session, scope="waitlist"):
         return refused
     form = WaitlistForm(request.POST, session=session)
@@ -187,7 +210,7 @@ def waitlist_join(request, session_id: int):
     return redirect("events:session", session_id=session.pk)
 
 
-@login_required(login_url=LOGIN_URL)
+@visitor_required
 @require_POST
 def waitlist_accept(request, entry_id: int):
     try:
@@ -201,7 +224,7 @@ def waitlist_accept(request, entry_id: int):
     return redirect("bookings:detail", reference=booking.reference)
 
 
-@login_required(login_url=LOGIN_URL)
+@visitor_required
 @require_POST
 def waitlist_leave(request, entry_id: int):
     """Leave the queue, or decline an offer so the seats go to the next party."""
@@ -221,7 +244,7 @@ def waitlist_leave(request, entry_id: int):
     return redirect("bookings:list")
 
 
-@login_required(login_url=LOGIN_URL)
+@visitor_required
 def waitlist_entry(request, entry_id: int):
     """Where an offer e-mail links to: the visitor's bookings, at that entry."""
     if not selectors.waitlist_list(user=request.user).filter(pk=entry_id).exists():

@@ -90,5 +90,11 @@ def test_user_email_unique_whatever_the_case():
 
 
 def test_one_expo_per_slug():
-    ExpoFactory()
-    assert Expo.objects.count() == 1
+    """Straight to the model: `ExpoFactory` gets-or-creates by slug and would hide a duplicate."""
+    ExpoFactory(slug="h22")
+    refused(
+        lambda: Expo.objects.create(
+            name="H22 again", slug="h22", starts_on=date(2022, 5, 30), ends_on=date(2022, 7, 3)
+        )
+    )
+    assert Expo.objects.filter(slug="h22").count() == 1
