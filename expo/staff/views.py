@@ -153,7 +153,7 @@ def proposal_approve(request, session_id: int):
             request,
             _("“%(title)s” is published and the exhibitor is told.") % {"title": session.title},
         )
-    return redirect(f"{reverse('staff:desk')}#proposals")
+    return redirect("staff:desk")
 
 
 @staff_page
@@ -162,7 +162,7 @@ def proposal_reject(request, session_id: int):
     form = ProposalRejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["reason"]))
-        return redirect(f"{reverse('staff:desk')}#proposals")
+        return redirect("staff:desk")
     try:
         session = session_reject(
             session_id=session_id, reason=form.cleaned_data["reason"], rejected_by=request.user
@@ -175,7 +175,7 @@ def proposal_reject(request, session_id: int):
             _("“%(title)s” is turned down and the exhibitor is told why.")
             % {"title": session.title},
         )
-    return redirect(f"{reverse('staff:desk')}#proposals")
+    return redirect("staff:desk")
 
 
 @staff_page
@@ -223,4 +223,4 @@ def scan_review(request, scan_id: int):
         messages.success(request, _("The admission is marked as reviewed."))
     else:
         messages.info(request, _("This admission was already reviewed."))
-    return redirect(f"{reverse('staff:desk')}#flagged")
+    return redirect("staff:desk")
