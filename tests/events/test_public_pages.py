@@ -64,6 +64,12 @@ def test_exhibition_page_by_slug_and_by_id(client, running_expo):
     assert client.get("/exhibitions/999999/").status_code == 404
 
 
+@pytest.mark.parametrize("key", ["²", "99999999999999999999999", "-1", "%20"])
+def test_odd_exhibition_keys_are_404_not_500(client, key):
+    ExhibitionFactory()
+    assert client.get(f"/exhibitions/{key}/").status_code == 404
+
+
 def test_exhibitions_list_links_each(client):
     exhibition = ExhibitionFactory(title_en="Smart harbour")
     html = client.get("/exhibitions/").content.decode()
