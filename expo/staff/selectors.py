@@ -137,7 +137,13 @@ def sessions_today(*, day: date, now: datetime | None = None) -> list[Session]:
     )
     for session in sessions:
         session.no_shows = session.n_unscanned if session.starts_at <= now else 0
+        session.can_cancel = session_can_cancel(session, now)
     return sessions
+
+
+def session_can_cancel(session: Session, now: datetime) -> bool:
+    """Published and not yet over: a cancellation still tells people something."""
+    return session.status == Session.Status.PUBLISHED and session.ends_at > now
 
 
 def proposals_pending() -> QuerySet[Session]:

@@ -129,8 +129,7 @@ def session_attendance(request, session_id: int):
         "session": session,
         "attendance": booking_selectors.session_attendance(session=session),
         "bookings": list(selectors.session_bookings(session=session)),
-        "can_cancel": session.status != Session.Status.CANCELLED
-        and session.ends_at > timezone.now(),
+        "can_cancel": selectors.session_can_cancel(session, timezone.now()),
     }
     return _render(request, "staff/session.html", context)
 
@@ -186,8 +185,8 @@ def session_cancel(request, session_id: int):
     if session.status == Session.Status.CANCELLED:
         messages.info(request, _("This session is already cancelled."))
         return redirect("staff:session", session_id=session.pk)
-    if session.status != Session.Status.PUBLISHED:
-        messages.error(request, _("Only a published session can be cancelled here."))
+    if not selectors.session_can_cancel(session, timezone.now()):
+        messages.error(request, _("Only a published session that is not over can be cancelled."))
         return redirect("staff:session", session_id=session.pk)
     reach = selectors.session_cancel_reach(session=session)
     form = SessionCancelForm(request.POST or None)

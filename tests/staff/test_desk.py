@@ -284,3 +284,14 @@ def test_flagged_scan_is_listed_then_marked_reviewed(staff_client, expo_staff):
     assert f"/staff/scans/{scan.pk}/review/" not in response.content.decode()
     again = staff_client.post(f"/staff/scans/{scan.pk}/review/", follow=True)
     assert _messages(again) == ["This admission was already reviewed."]
+
+
+def test_a_session_that_is_over_is_not_cancelled(staff_client, at_noon):
+    session = session_today()
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=at_noon - timedelta(hours=2), ends_at=at_noon - timedelta(hours=1)
+    )
+    response = staff_client.post(f"/staff/sessions/{session.pk}/cancel/", follow=True)
+    assert Session.objects.get(pk=session.pk).status == Session.Status.PUBLISHED
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert f"/staff/sessions/{session.pk}/cancel/" not in response.content.decode()
