@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("expo.exhibitors.urls_pages")),
     # Gate staff's scanning page.
     path("", include("expo.bookings.urls_gate")),
+    # Expo staff's desk.
+    path("", include("expo.staff.urls")),
 ]
 # Uploaded files, for the local run only (`static()` adds nothing when DEBUG is off): in
 # production the proxy serves them from the media volume (deploy/Caddyfile).

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "expo.events",
     "expo.exhibitors",
     "expo.bookings",
+    "expo.staff",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "expo.core.context_processors.role_menu",
             ],
         },
     },

@@ -111,3 +111,12 @@ def exhibition_list() -> QuerySet[Exhibition]:
 
 def entrance_list() -> QuerySet[Entrance]:
     return Entrance.objects.select_related("venue")
+
+
+def exhibition_get(*, key: str) -> Exhibition | None:
+    """An exhibition by slug, else by id (links built from the API carry ids)."""
+    exhibitions = exhibition_list().select_related("expo")
+    found = exhibitions.filter(slug=key).first()
+    if found is None and key.isascii() and key.isdigit():  # "²".isdigit() is true too
+        found = exhibitions.filter(pk=int(key)).first()
+    return found

@@ -208,3 +208,72 @@ def session_page_render(
         "offer_minutes": settings.WAITLIST_OFFER_MINUTES,
     }
     return render_page(request, "pages/session_detail.html", context, status=status)
+
+
+# --- Exhibitions and venues ------------------------------------------------------------
+
+
+def _expo_today():
+    return timezone.localtime(timezone.now(), ZoneInfo(settings.EXPO_TIME_ZONE)).date()
+
+
+def _with_states(sessions) -> list[Session]:
+    now = timezone.now()
+    sessions = list(sessions)
+    for session in sessions:
+        session.state = session_booking_state(session, now)
+    return sessions
+
+
+@require_safe
+def exhibition_list(request):
+    context = {"exhibitions": list(selectors.exhibition_list()), "today": _expo_today()}
+    return render_page(request, "pages/exhibitions.html", context)
+
+
+@require_safe
+def exhibition_detail(request, key: str):
+    """By slug, or by id for links made from the API's ids."""
+    exhibition = selectors.exhibition_get(key=key)
+    if exhibition is None:
+        raise Http404
+    sessions = selectors.session_list().filter(exhibition=exhibition)
+    if exhibition.expo.ends_on >= _expo_today():
+        sessions = sessions.filter(ends_at__gt=timezone.now())
+    context = {
+        "exhibition": exhibition,
+        "themes": list(exhibition.themes.all()),
+        "sessions": _with_states(sessions),
+        "today": _expo_today(),
+    }
+    return render_page(request, "pages/exhibition_detail.html", context)
+
+
+@require_safe
+def venue_list(request):
+    context = {"venues": list(selectors.venue_list())}
+    return render_page(request, "pages/venues.html", context)
+
+
+@require_safe
+def venue_detail(request, slug: str):
+    venue = selectors.venue_list().filter(slug=slug).first()
+    if venue is None:
+        raise Http404
+    today = _expo_today()
+    context = {
+        "venue": venue,
+        "entrances": list(venue.entrances.all()),
+        "map_url": session_map_url(venue),
+        "today": today,
+        "sessions_today": _with_states(
+            selectors.session_filter_date(selectors.session_list().filter(venue=venue), today)
+        ),
+        "exhibitions_now": list(
+            selectors.exhibition_list().filter(
+                venue=venue, starts_on__lte=today, ends_on__gte=today
+            )
+        ),
+        "programme_url": reverse("events:programme") + "?" + urlencode({"venue": venue.slug}),
+    }
+    return render_page(request, "pages/venue_detail.html", context)

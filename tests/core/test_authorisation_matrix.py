@@ -49,6 +49,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.staff.helpers import flagged_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +112,11 @@ def page_signed_in(ok: int) -> dict:
 
 def page_own(ok: int, *, staff: int = 404) -> dict:
     return cells(404, anonymous=LOGIN, gate_staff=403, visitor=ok, expo_staff=staff)
+
+
+def page_staff(ok: int = 200) -> dict:
+    """The expo staff's desk: others logged in get the 403 page in their language."""
+    return cells(403, anonymous=LOGIN, expo_staff=ok)
 
 
 def page_anonymous_only(ok: int = 200) -> dict:
@@ -208,6 +214,7 @@ def _build_world() -> World:
         ids={
             "tokens": tokens,
             "visitor_uid": urlsafe_base64_encode(force_bytes(visitor.pk)),
+            "flagged_scan": flagged_scan(entrance=entrance).pk,
             "venue": venue.slug,
             "entrance": entrance.pk,
             "theme": theme.slug,
@@ -587,6 +594,25 @@ MATRIX = [
         everyone(),
     ),
     Row("get", "/password/reset/complete/", "accounts:password-reset-complete", everyone()),
+    # Pages: the public catalogue.
+    Row("get", "/exhibitions/", "events:exhibitions", everyone()),
+    Row("get", "/exhibitions/{exhibition}/", "events:exhibition", everyone()),
+    Row("get", "/venues/", "events:venues", everyone()),
+    Row("get", "/venues/{venue}/", "events:venue", everyone()),
+    # Pages: the expo staff's desk.
+    Row("get", "/staff/", "staff:desk", page_staff()),
+    Row("get", "/staff/occupancy.json", "staff:occupancy", page_staff()),
+    Row("get", "/staff/sessions/{published_a}/", "staff:session", page_staff()),
+    Row("get", "/staff/sessions/{published_a}/cancel/", "staff:cancel", page_staff()),
+    Row("post", "/staff/sessions/{pending_a}/approve/", "staff:approve", page_staff(302)),
+    Row(
+        "post",
+        "/staff/sessions/{pending_a}/reject/",
+        "staff:reject",
+        page_staff(302),
+        {"reason": "Not this year."},
+    ),
+    Row("post", "/staff/scans/{flagged_scan}/review/", "staff:scan-review", page_staff(302)),
     # Pages: the programme and booking.
     Row("get", "/", "events:programme", everyone()),
     Row("get", "/sessions/{published_a}/", "events:session", everyone()),
@@ -791,4 +817,4 @@ def test_a_refused_page_answers_in_the_users_language(client):
     response = client.get("/bookings/")
     assert response.status_code == 403
     assert '<html lang="sv">' in response.text
-    assert "Ingen behörighet" in response.text
+    assert "Den här sidan är inte för ditt konto" in response.text
