@@ -17,3 +17,6 @@ REST_FRAMEWORK = {
     },
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# As in production, and from the first import on: a module that builds the URLconf while
+# tests are collected (the OpenAPI schema for fuzzing) must see the same URLs as a request.
+DEBUG = False
