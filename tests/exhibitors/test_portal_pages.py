@@ -371,7 +371,7 @@ def _more_of_everything(world) -> None:
         visitor = UserFactory()
         LeadConsentFactory(user=visitor)
         book(visitor, world.published_a, visitor.name, "Gäst")
-        LeadFactory(exhibitor=world.a, visitor=visitor)
+        LeadFactory(exhibitor=world.a, visitor=visitor, scanned_by=UserFactory(role="exhibitor"))
         StandFactory(exhibitor=world.a, venue=world.venue, code=f"Q{number}")
         MembershipFactory(exhibitor=world.a)
         SessionFactory(expo=world.expo, venue=world.venue, host=world.a)
