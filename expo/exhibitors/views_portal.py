@@ -42,6 +42,7 @@ from expo.exhibitors.forms import (
     errors_onto_form,
 )
 from expo.exhibitors.models import Exhibitor, Membership
+from expo.exhibitors.serializers import booking_shares_contact
 
 LOGIN_URL = "accounts:login"
 LIST_PAGE_SIZE = 50
@@ -349,7 +350,7 @@ def session_attendance(request, exhibitor, session_id: int):
         ),
     )
     for booking in page.object_list:
-        booking.shared = bool(booking.contact_consent and not booking.contact_withdrawn)
+        booking.shared = booking_shares_contact(booking)
         booking.ticket_rows = [
             (ticket, selectors.attendee_name_shared(booking, ticket))
             for ticket in booking.tickets.all()

@@ -109,6 +109,16 @@ def test_a_refused_logo_is_shown_at_its_field_and_nothing_is_saved(world, owner)
     assert Exhibitor.objects.get(pk=world.a.pk).name == "Alfa Energi AB"
 
 
+def test_a_logo_over_two_megabytes_is_refused(world, owner):
+    big = SimpleUploadedFile(
+        "big.png", b"\x89PNG" + bytes(2 * 1024 * 1024), content_type="image/png"
+    )
+    response = owner.post(f"{A}/profile/", {"name": "Alfa Energi AB", "logo": big})
+    assert response.status_code == 400 and list(errors(response)) == ["logo"]
+    assert "2 MB" in str(errors(response)["logo"])
+    assert not Exhibitor.objects.get(pk=world.a.pk).logo
+
+
 # --- Stands -----------------------------------------------------------------------------------
 
 
