@@ -6,10 +6,12 @@ missing browser fails the build instead of silently passing it. axe-core comes f
 npm registry (package.json, installed by `make install`).
 """
 
+import io
 import json
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,80 @@ def assert_fits(page, what: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
     assert width <= viewport, f"{what} scrolls sideways: {width}px wide at {viewport}px"
+
+
+# --- A camera that films a QR code ----------------------------------------------------------
+
+JSQR = ROOT / "node_modules" / "jsqr" / "dist" / "jsQR.js"
+# Chromium on Linux has no BarcodeDetector (the shape detection API has no backend there),
+# so pages that read QR codes with it (static/expo/qr-camera.js) get this stand-in, which
+# decodes the real camera frames with jsQR (package.json), as a phone's detector would.
+BARCODE_DETECTOR_STAND_IN = """
+if (!("BarcodeDetector" in window)) {
+  window.BarcodeDetector = class {
+    static async getSupportedFormats() { return ["qr_code"]; }
+    async detect(video) {
+      const width = video.videoWidth, height = video.videoHeight;
+      if (!width || !height) return [];
+      const canvas = document.createElement("canvas");
+      canvas.width = width;
+      canvas.height = height;
+      const context = canvas.getContext("2d", { willReadFrequently: true });
+      context.drawImage(video, 0, 0, width, height);
+      const found = window.jsQR(context.getImageData(0, 0, width, height).data, width, height);
+      return found ? [{ rawValue: found.data, format: "qr_code" }] : [];
+    }
+  };
+}
+"""
+
+
+def qr_video(code: str, path: Path, *, width: int = 640, height: int = 480) -> Path:
+    """A Y4M video (what Chromium's fake camera plays, in a loop) of a QR holding `code`."""
+    from PIL import Image
+
+    from expo.bookings.qr import ticket_qr_png
+
+    qr = Image.open(io.BytesIO(ticket_qr_png(code))).convert("L")
+    side = min(width, height) - 40
+    qr = qr.resize((side, side), Image.NEAREST)
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(qr, ((width - side) // 2, (height - side) // 2))
+    luma = frame.tobytes()
+    chroma = bytes([128]) * (width // 2 * height // 2)
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(10):
+            video.write(b"FRAME\n" + luma + chroma + chroma)
+    return path
+
+
+@contextmanager
+def chromium_filming(video: Path):
+    """A browser whose camera films `video`, camera permission granted without asking."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed: pip install -e '.[dev]'")
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+    if not JSQR.is_file():
+        unavailable(f"jsQR is not installed at {JSQR}: npm install")
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def with_barcode_detector(context) -> None:
+    """Give the context's pages BarcodeDetector where this Chromium lacks it."""
+    context.add_init_script(path=str(JSQR))
+    context.add_init_script(BARCODE_DETECTOR_STAND_IN)

@@ -5,7 +5,6 @@ Every view that names an organisation starts with `self.exhibitor(slug)`, which 
 organisation that is not theirs, scan-only gate accounts 403, anonymous callers 401.
 """
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -22,7 +21,7 @@ from expo.core.permissions import IsVisitor, is_scan_only
 from expo.events.models import Session
 from expo.events.services import session_propose
 from expo.exhibitors import leads, selectors, services
-from expo.exhibitors.csv_export import DELIMITERS, csv_response
+from expo.exhibitors.csv_export import DELIMITERS, leads_csv, session_attendees_csv
 from expo.exhibitors.models import Exhibitor, Invitation, Lead, Membership, Stand
 from expo.exhibitors.serializers import (
     ExhibitorProfileInputSerializer,
@@ -42,7 +41,6 @@ from expo.exhibitors.serializers import (
     ProposalInputSerializer,
     StandInputSerializer,
     StandSerializer,
-    booking_shares_contact,
 )
 
 TAG = "exhibitor portal"
@@ -358,45 +356,7 @@ class HostedSessionAttendeesCsvApi(PortalApi):
         exhibitor = self.exhibitor(slug)
         session = selectors.hosted_session_get(exhibitor=exhibitor, session_id=session_id)
         delimiter = _delimiter(request)
-        bookings = selectors.hosted_session_booking_list(
-            exhibitor=exhibitor, session=session, status=Booking.Status.CONFIRMED
-        )
-        header = [
-            _("Booking"),
-            _("Ticket"),
-            _("Attendee"),
-            _("Ticket status"),
-            _("Checked in"),
-            _("First check-in"),
-            _("Booked by"),
-            _("Booked by e-mail"),
-            _("Party size"),
-            _("Booked at"),
-        ]
-
-        def rows():
-            for booking in bookings:
-                shared = booking_shares_contact(booking)
-                for ticket in booking.tickets.all():
-                    yield [
-                        booking.reference,
-                        ticket.pk,
-                        selectors.attendee_name_shared(booking, ticket),
-                        ticket.status,
-                        ticket.first_checked_in_at is not None,
-                        ticket.first_checked_in_at,
-                        booking.visitor.name if shared else "",
-                        booking.visitor.email if shared else "",
-                        booking.party_size,
-                        booking.created_at,
-                    ]
-
-        return csv_response(
-            filename=f"{exhibitor.slug}-session-{session.pk}-attendees.csv",
-            header=header,
-            rows=rows(),
-            delimiter=delimiter,
-        )
+        return session_attendees_csv(exhibitor=exhibitor, session=session, delimiter=delimiter)
 
 
 # --- Leads ------------------------------------------------------------------------------------
@@ -467,22 +427,4 @@ class LeadsCsvApi(PortalApi):
         """Leads with their contact, oldest first; withdrawn leads are left out."""
         exhibitor = self.exhibitor(slug)
         delimiter = _delimiter(request)
-        current = (
-            selectors.lead_list(exhibitor=exhibitor)
-            .filter(withdrawn_at__isnull=True)
-            .order_by("created_at", "id")
-        )
-        header = [_("Name"), _("E-mail"), _("Note"), _("Scanned by"), _("Scanned at")]
-        rows = (
-            [
-                lead.name,
-                lead.email,
-                lead.note,
-                (lead.scanned_by.name or lead.scanned_by.email) if lead.scanned_by else "",
-                lead.created_at,
-            ]
-            for lead in current
-        )
-        return csv_response(
-            filename=f"{exhibitor.slug}-leads.csv", header=header, rows=rows, delimiter=delimiter
-        )
+        return leads_csv(exhibitor=exhibitor, delimiter=delimiter)

@@ -21,6 +21,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from expo.bookings.models import Booking
+from expo.exhibitors import selectors
+from expo.exhibitors.serializers import booking_shares_contact
 
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,3 +64,71 @@ def csv_response(
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
     return response
+
+
+def session_attendees_csv(*, exhibitor, session, delimiter: str = ",") -> HttpResponse:
+    """One row per ticket of the confirmed bookings of an own session (the portal's API
+    and its page). The booker's name and e-mail, and the name on their own ticket, only
+    where they share them with this exhibitor; guests' names never."""
+    bookings = selectors.hosted_session_booking_list(
+        exhibitor=exhibitor, session=session, status=Booking.Status.CONFIRMED
+    )
+    header = [
+        _("Booking"),
+        _("Ticket"),
+        _("Attendee"),
+        _("Ticket status"),
+        _("Checked in"),
+        _("First check-in"),
+        _("Booked by"),
+        _("Booked by e-mail"),
+        _("Party size"),
+        _("Booked at"),
+    ]
+
+    def rows():
+        for booking in bookings:
+            shared = booking_shares_contact(booking)
+            for ticket in booking.tickets.all():
+                yield [
+                    booking.reference,
+                    ticket.pk,
+                    selectors.attendee_name_shared(booking, ticket),
+                    ticket.status,
+                    ticket.first_checked_in_at is not None,
+                    ticket.first_checked_in_at,
+                    booking.visitor.name if shared else "",
+                    booking.visitor.email if shared else "",
+                    booking.party_size,
+                    booking.created_at,
+                ]
+
+    return csv_response(
+        filename=f"{exhibitor.slug}-session-{session.pk}-attendees.csv",
+        header=header,
+        rows=rows(),
+        delimiter=delimiter,
+    )
+
+
+def leads_csv(*, exhibitor, delimiter: str = ",") -> HttpResponse:
+    """Leads with their contact, oldest first; withdrawn leads are left out."""
+    current = (
+        selectors.lead_list(exhibitor=exhibitor)
+        .filter(withdrawn_at__isnull=True)
+        .order_by("created_at", "id")
+    )
+    header = [_("Name"), _("E-mail"), _("Note"), _("Scanned by"), _("Scanned at")]
+    rows = (
+        [
+            lead.name,
+            lead.email,
+            lead.note,
+            (lead.scanned_by.name or lead.scanned_by.email) if lead.scanned_by else "",
+            lead.created_at,
+        ]
+        for lead in current
+    )
+    return csv_response(
+        filename=f"{exhibitor.slug}-leads.csv", header=header, rows=rows, delimiter=delimiter
+    )

@@ -6,7 +6,20 @@ that `exhibitor_for_member` hands back, and every read below it is scoped to tha
 exhibitor object, so no view filters by membership on its own.
 """
 
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from expo.bookings.models import Booking, Ticket
 from expo.core.exceptions import NotFound
@@ -28,6 +41,55 @@ from expo.exhibitors.models import (
 def exhibitor_public_list() -> QuerySet[Exhibitor]:
     return Exhibitor.objects.filter(status=Exhibitor.Status.ACTIVE).prefetch_related(
         "stands__venue"
+    )
+
+
+def exhibitor_guide_list(
+    *, text: str = "", theme: str = "", venue: str = "", area: str = ""
+) -> QuerySet[Exhibitor]:
+    """The public guide: active exhibitors matching every filter given.
+
+    Exhibitors carry no themes of their own; an exhibitor is "about" a theme when it
+    hosts a published session with that theme. Venue and area are where its stands are.
+    """
+    exhibitors = Exhibitor.objects.filter(status=Exhibitor.Status.ACTIVE).prefetch_related(
+        Prefetch("stands", queryset=Stand.objects.select_related("venue"))
+    )
+    for word in text.split():
+        exhibitors = exhibitors.filter(name__icontains=word)
+    if theme:
+        exhibitors = exhibitors.filter(
+            Exists(
+                Session.objects.filter(
+                    host=OuterRef("pk"), status=Session.Status.PUBLISHED, themes__slug=theme
+                )
+            )
+        )
+    if venue:
+        exhibitors = exhibitors.filter(
+            Exists(Stand.objects.filter(exhibitor=OuterRef("pk"), venue__slug=venue))
+        )
+    if area:
+        exhibitors = exhibitors.filter(
+            Exists(Stand.objects.filter(exhibitor=OuterRef("pk"), venue__area=area))
+        )
+    return exhibitors.order_by("name")
+
+
+def exhibitor_public_get(*, slug: str) -> Exhibitor:
+    exhibitor = exhibitor_guide_list().filter(slug=slug).first()
+    if exhibitor is None:
+        raise NotFound()
+    return exhibitor
+
+
+def exhibitor_upcoming_sessions(*, exhibitor: Exhibitor, now=None) -> QuerySet[Session]:
+    """Published sessions the exhibitor hosts that have not ended, soonest first."""
+    now = now or timezone.now()
+    return (
+        session_list(now=now)
+        .filter(host=exhibitor, status=Session.Status.PUBLISHED, ends_at__gt=now)
+        .order_by("starts_at", "pk")
     )
 
 
@@ -96,6 +158,32 @@ def hosted_session_list(*, exhibitor: Exhibitor) -> QuerySet[Session]:
     """Every session the organisation hosts, in any status, with the programme's
     booking annotations."""
     return session_list(include_unpublished=True).filter(host=exhibitor)
+
+
+def _ticket_count(**conditions) -> Coalesce:
+    tickets = (
+        Ticket.objects.filter(session=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(tickets, output_field=IntegerField()), 0)
+
+
+def hosted_session_attendance_list(*, exhibitor: Exhibitor) -> QuerySet[Session]:
+    """Own sessions, soonest first, each with `n_booked`, `n_checked_in` and
+    `n_unscanned` (valid tickets nobody has scanned: no-shows once the session began),
+    counted in the one query, as `bookings.selectors.session_attendance` counts them."""
+    return (
+        hosted_session_list(exhibitor=exhibitor)
+        .annotate(
+            n_booked=_ticket_count(status=Ticket.Status.VALID),
+            n_checked_in=_ticket_count(first_checked_in_at__isnull=False),
+            n_unscanned=_ticket_count(status=Ticket.Status.VALID, first_checked_in_at__isnull=True),
+        )
+        .order_by("starts_at", "pk")
+    )
 
 
 def hosted_session_get(*, exhibitor: Exhibitor, session_id: int) -> Session:

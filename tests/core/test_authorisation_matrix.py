@@ -56,6 +56,8 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "visitor", "owner_a", "member_a", "member_b", "gate_staff", "expo_staff")
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 LOGIN = "login"  # a page's answer to anonymous: 302 to /login/?next=<the page>
+# A page's refusal of a form post: redirected back with the message, nothing changed.
+SENT_BACK = "sent back"
 
 # URLs no role decides: files served from disk (whitenoise serves static files before any
 # URL is resolved, so only media has a pattern).
@@ -117,6 +119,18 @@ def page_own(ok: int, *, staff: int = 404) -> dict:
 def page_staff(ok: int = 200) -> dict:
     """The expo staff's desk: others logged in get the 403 page in their language."""
     return cells(403, anonymous=LOGIN, expo_staff=ok)
+
+
+def page_org_a(ok: int = 200, *, owner_only: bool = False) -> dict:
+    """A page of organisation A's portal: the 403 page to people without the exhibitor
+    role, 404 to another organisation's members, as if A did not exist."""
+    return cells(
+        403,
+        anonymous=LOGIN,
+        owner_a=ok,
+        member_a=SENT_BACK if owner_only else ok,
+        member_b=404,
+    )
 
 
 def page_anonymous_only(ok: int = 200) -> dict:
@@ -599,6 +613,61 @@ MATRIX = [
     Row("get", "/exhibitions/{exhibition}/", "events:exhibition", everyone()),
     Row("get", "/venues/", "events:venues", everyone()),
     Row("get", "/venues/{venue}/", "events:venue", everyone()),
+    # Pages: the exhibitor guide and portal.
+    Row("get", "/exhibitors/", "exhibitors:guide", everyone()),
+    Row("get", "/exhibitors/alfa/", "exhibitors:detail", everyone()),
+    Row(
+        "get",
+        "/exhibitor/",
+        "exhibitors:portal",
+        cells(403, anonymous=LOGIN, owner_a=302, member_a=302, member_b=302),
+    ),
+    Row("get", "/exhibitor/alfa/", "exhibitors:overview", page_org_a()),
+    Row("get", "/exhibitor/alfa/profile/", "exhibitors:profile", page_org_a()),
+    Row("get", "/exhibitor/alfa/stands/", "exhibitors:stands", page_org_a()),
+    Row("get", "/exhibitor/alfa/stands/{stand_a}/", "exhibitors:stand", page_org_a()),
+    Row("get", "/exhibitor/alfa/stands/{stand_b}/", "exhibitors:stand", page_org_a(404)),
+    Row(
+        "post",
+        "/exhibitor/alfa/stands/{stand_a}/delete/",
+        "exhibitors:stand-delete",
+        page_org_a(302),
+    ),
+    Row("get", "/exhibitor/alfa/team/", "exhibitors:team", page_org_a()),
+    Row(
+        "post",
+        "/exhibitor/alfa/team/{colleague_a}/remove/",
+        "exhibitors:member-remove",
+        page_org_a(302, owner_only=True),
+    ),
+    Row(
+        "post",
+        "/exhibitor/alfa/team/{colleague_a}/role/",
+        "exhibitors:member-role",
+        page_org_a(302, owner_only=True),
+        {"role": "member"},
+    ),
+    Row(
+        "post",
+        "/exhibitor/alfa/team/invitations/{invitation_a}/revoke/",
+        "exhibitors:invitation-revoke",
+        page_org_a(302) | {"member_a": 403},
+    ),
+    Row("get", "/exhibitor/alfa/sessions/", "exhibitors:sessions", page_org_a()),
+    Row("get", "/exhibitor/alfa/sessions/propose/", "exhibitors:session-propose", page_org_a()),
+    Row("get", "/exhibitor/alfa/sessions/{published_a}/", "exhibitors:session", page_org_a()),
+    Row("get", "/exhibitor/alfa/sessions/{published_b}/", "exhibitors:session", page_org_a(404)),
+    Row(
+        "get",
+        "/exhibitor/alfa/sessions/{published_a}/attendees.csv",
+        "exhibitors:session-csv",
+        page_org_a(),
+    ),
+    Row("get", "/exhibitor/alfa/leads/", "exhibitors:leads", page_org_a()),
+    Row("get", "/exhibitor/alfa/leads/scan/", "exhibitors:lead-scan", page_org_a()),
+    Row("get", "/exhibitor/alfa/leads/export.csv", "exhibitors:leads-csv", page_org_a()),
+    Row("get", "/exhibitor/alfa/leads/{lead_a}/", "exhibitors:lead", page_org_a()),
+    Row("get", "/exhibitor/alfa/leads/{lead_b}/", "exhibitors:lead", page_org_a(404)),
     # Pages: the expo staff's desk.
     Row("get", "/staff/", "staff:desk", page_staff()),
     Row("get", "/staff/occupancy.json", "staff:occupancy", page_staff()),
@@ -785,6 +854,12 @@ def _send(world: World, row: Row, role: str) -> str | None:
         if response.status_code != 302 or not location.startswith("/login/?next="):
             return f"{role}: expected a redirect to /login/, got {got}"
         expected = 302
+    elif expected == SENT_BACK:
+        if response.status_code != 302:
+            return f"{role}: expected to be sent back with a message, got {got}"
+        if _database() != before:
+            return f"{role}: a refused form post changed the database"
+        return None
     elif response.status_code != expected:
         detail = response.content[:200] if response.status_code >= 400 else ""
         return f"{role}: expected {expected}, got {got} {detail!r}"

@@ -37,7 +37,10 @@ def test_the_invited_person_joins(world, client):
     response = client.post(path, follow=True)
     assert response.status_code == 200
     assert Membership.objects.filter(user=invitee, exhibitor=world.a).exists()
-    assert b"has been accepted" in response.content
+    # Straight into the organisation's portal, welcomed.
+    assert response.redirect_chain == [(f"/exhibitor/{world.a.slug}/", 302)]
+    assert b"Welcome!" in response.content
+    assert b"has been accepted" in client.get(path).content
 
 
 def test_someone_else_cannot_join_with_the_link(world, client):

@@ -44,10 +44,25 @@ def test_the_refusal_page_speaks_the_users_language(client, world, role):
 # --- The menu: each role sees links to its own places ------------------------------------
 
 MENUS = {
-    "anonymous": {"/", "/exhibitions/", "/venues/", "/login/?next=/venues/", "/register/"},
-    "visitor": {"/", "/exhibitions/", "/venues/", "/bookings/", "/password/change/"},
+    "anonymous": {
+        "/",
+        "/exhibitors/",
+        "/exhibitions/",
+        "/venues/",
+        "/login/?next=/venues/",
+        "/register/",
+    },
+    "visitor": {
+        "/",
+        "/exhibitors/",
+        "/exhibitions/",
+        "/venues/",
+        "/bookings/",
+        "/password/change/",
+    },
     "member_a": {
         "/",
+        "/exhibitors/",
         "/exhibitions/",
         "/venues/",
         "/bookings/",
@@ -57,6 +72,7 @@ MENUS = {
     "gate_staff": {"/gate/"},  # scanning and nothing else
     "expo_staff": {
         "/",
+        "/exhibitors/",
         "/exhibitions/",
         "/venues/",
         "/bookings/",

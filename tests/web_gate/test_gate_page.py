@@ -367,7 +367,11 @@ def test_the_service_worker_script_is_public_and_never_cached(client):
     assert head.startswith("self.GATE_SW = ") and head.endswith(";")
     config = json.loads(head.removeprefix("self.GATE_SW = ").removesuffix(";"))
     # The same URLs the page writes with {% static %}, whatever the storage.
-    assert config["assets"] == [static("expo/gate.js"), static("expo/gate.css")]
+    assert config["assets"] == [
+        static("expo/qr-camera.js"),
+        static("expo/gate.js"),
+        static("expo/gate.css"),
+    ]
     assert config["page"] == GATE
     assert config["cacheName"].startswith(config["cachePrefix"])
     assert 'addEventListener("fetch"' in source

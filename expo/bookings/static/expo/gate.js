@@ -1155,64 +1155,28 @@
       el.codeLabel.textContent = t(out ? "code_label_out" : "code_label");
     }
 
-    // --- Camera (BarcodeDetector where the browser has it) ---------------------------------
+    // --- Camera (static/expo/qr-camera.js, BarcodeDetector where the browser has it) -------
 
-    var camera = { stream: null, detector: null, lastCode: "", lastAt: 0 };
+    var camera = window.H22QrCamera ? new window.H22QrCamera.Reader(el.cameraVideo, submitCode) : null;
 
     async function offerCamera() {
-      if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-        return;
-      }
-      try {
-        var formats = await window.BarcodeDetector.getSupportedFormats();
-        if (formats.indexOf("qr_code") === -1) return;
-      } catch (error) {
-        return;
-      }
-      el.cameraButton.hidden = false;
+      if (camera && (await window.H22QrCamera.supported())) el.cameraButton.hidden = false;
     }
 
     async function startCamera() {
       try {
-        camera.stream = await navigator.mediaDevices.getUserMedia({
-          video: { facingMode: { ideal: "environment" } },
-          audio: false,
-        });
+        await camera.start();
       } catch (error) {
         present({ status: "rejected", reason: "camera_denied", ticket: null }, { direction: state.direction });
         return;
       }
-      camera.detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      el.cameraVideo.srcObject = camera.stream;
       el.camera.hidden = false;
       el.cameraButton.hidden = true;
-      await el.cameraVideo.play().catch(function () {});
-      detectLoop();
-    }
-
-    function detectLoop() {
-      if (!camera.stream) return;
-      camera.detector
-        .detect(el.cameraVideo)
-        .then(function (codes) {
-          if (!codes.length) return;
-          var value = codes[0].rawValue;
-          var now = Date.now();
-          // The same QR stays in view for a while: read it once, not ten times a second.
-          if (value === camera.lastCode && now - camera.lastAt < 3000) return;
-          camera.lastCode = value;
-          camera.lastAt = now;
-          submitCode(value);
-        })
-        .catch(function () {})
-        .then(function () { setTimeout(detectLoop, 120); });
     }
 
     function stopCamera() {
-      if (!camera.stream) return;
-      camera.stream.getTracks().forEach(function (track) { track.stop(); });
-      camera.stream = null;
-      el.cameraVideo.srcObject = null;
+      if (!camera || !camera.running()) return;
+      camera.stop();
       el.camera.hidden = true;
       el.cameraButton.hidden = false;
     }
