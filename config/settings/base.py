@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "expo.core",
     "expo.accounts",
     "expo.events",
+    "expo.notifications",
     "expo.exhibitors",
     "expo.bookings",
 ]
@@ -222,7 +223,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_TASK_QUEUES = (Queue("default"), Queue("mail"), Queue("housekeeping"))
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    "expo.bookings.tasks.deliver_*": {"queue": "mail"},
+    "expo.notifications.tasks.deliver_*": {"queue": "mail"},
+    "expo.notifications.tasks.*": {"queue": "housekeeping"},
     "expo.bookings.tasks.*": {"queue": "housekeeping"},
     "expo.core.tasks.*": {"queue": "housekeeping"},
 }
@@ -241,7 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The outbox's safety net: mail whose task was never queued or was lost.
     "sweep-notifications": {
-        "task": "expo.bookings.tasks.sweep_notifications",
+        "task": "expo.notifications.tasks.sweep_notifications",
         "schedule": timedelta(minutes=1),
     },
     "queue-due-reminders": {
@@ -387,8 +389,9 @@ SCAN_MAX_OFFLINE_MINUTES = env.int("SCAN_MAX_OFFLINE_MINUTES", default=360)
 SCAN_CLOCK_SKEW_SECONDS = env.int("SCAN_CLOCK_SKEW_SECONDS", default=120)
 
 # --- Notifications ------------------------------------------------------------------
-# expo/bookings/notifications.py. Reminders go out this many hours before a session
-# starts, e.g. REMINDER_OFFSETS_HOURS=24,2; a booking made later than an offset skips it.
+# Delivery: expo/notifications/services.py; reminders: expo/bookings/messages.py.
+# Reminders go out this many hours before a session starts, e.g.
+# REMINDER_OFFSETS_HOURS=24,2; a booking made later than an offset skips it.
 REMINDER_OFFSETS_HOURS = sorted(
     (int(hours) for hours in env.list("REMINDER_OFFSETS_HOURS", default=["24", "2"])),
     reverse=True,

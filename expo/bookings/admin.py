@@ -1,7 +1,7 @@
 """Bookings, the waitlist and the e-mail outbox in the admin, for expo staff.
 
 Read-only by design: seats, tickets and messages change only through the services
-(`services.py`, `notifications.py`), which keep the counters and the outbox honest. An
+(`services.py`, `expo/notifications/services.py`), which keep the counters and the outbox honest. An
 edit form here would let a status change skip the seat count or resend nothing.
 """
 
@@ -12,15 +12,14 @@ from django.utils.translation import ngettext
 from expo.bookings.models import (
     Booking,
     IdempotencyKey,
-    Notification,
     Scan,
     Ticket,
     WaitlistEntry,
 )
-from expo.bookings.notifications import notifications_retry
 from expo.bookings.scanning import scans_mark_reviewed
 from expo.bookings.services import booking_cancel
 from expo.events.admin import ExpoLocalTimeMixin
+from expo.notifications.models import Notification
 
 
 class ReadOnlyAdmin(ExpoLocalTimeMixin, admin.ModelAdmin):
@@ -126,41 +125,6 @@ class WaitlistEntryAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     list_select_related = ("visitor", "session")
     search_fields = ("visitor__email", "visitor__name", "session__title_sv", "session__title_en")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = (
-        "key",
-        "kind",
-        "status",
-        "attempts",
-        "interruptions",
-        "error",
-        "created_at",
-        "sent_at",
-    )
-    list_filter = ("status", "kind")
-    search_fields = ("key", "booking__reference", "last_error")
-    date_hierarchy = "created_at"
-    actions = ["retry_delivery"]
-
-    @admin.display(description=_("last error"))
-    def error(self, notification):
-        text = notification.last_error
-        return text if len(text) <= 80 else f"{text[:79]}…"
-
-    @admin.action(description=_("Retry delivery of failed messages"), permissions=["retry"])
-    def retry_delivery(self, request, queryset):
-        retried = notifications_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(
-            request,
-            ngettext("%d message queued again.", "%d messages queued again.", retried) % retried,
-            messages.SUCCESS,
-        )
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("bookings.change_notification")
 
 
 @admin.register(IdempotencyKey)

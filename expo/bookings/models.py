@@ -1,4 +1,4 @@
-"""Bookings, tickets, the waitlist and the e-mail outbox."""
+"""Bookings, tickets, the waitlist and idempotency keys."""
 
 from django.conf import settings
 from django.db import models
@@ -157,87 +157,6 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
-
-
-class Notification(models.Model):
-    """Outbox row: written in the transaction that causes it, delivered later by Celery.
-
-    `key` makes each message unique (e.g. ``booking:42:confirmation``), so a retry, a
-    sweep or a duplicate task can never create or send a second copy.
-    """
-
-    class Kind(models.TextChoices):
-        BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmation")
-        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
-        REMINDER = "reminder", _("Reminder")
-        WAITLIST_OFFER = "waitlist_offer", _("Waitlist offer")
-        OFFER_EXPIRED = "offer_expired", _("Waitlist offer expired")
-        SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
-        SESSION_CHANGED = "session_changed", _("Session changed")
-        TICKET_RELEASED = "ticket_released", _("Ticket released (no-show)")
-        EXHIBITOR_INVITATION = "exhibitor_invitation", _("Exhibitor invitation")
-        SESSION_APPROVED = "session_approved", _("Proposed session approved")
-        SESSION_REJECTED = "session_rejected", _("Proposed session rejected")
-        EMAIL_VERIFICATION = "email_verification", _("E-mail address verification")
-        PASSWORD_RESET = "password_reset", _("Password reset")
-        REGISTRATION_ATTEMPT = "registration_attempt", _("Sign-up with a taken address")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        # Became wrong to send before it went out (cancelled booking, lapsed offer).
-        SKIPPED = "skipped", _("Skipped")
-
-    key = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    booking = models.ForeignKey(
-        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    waitlist_entry = models.ForeignKey(
-        WaitlistEntry,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    # Messages about no booking (invitations, proposal decisions) go to a user or address.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    email = models.EmailField(blank=True)
-    context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # Times a worker died while the row was `sending`; the first is sent once more, the
-    # second is failed (expo/bookings/notifications.py).
-    interruptions = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(booking__isnull=False)
-                | Q(waitlist_entry__isnull=False)
-                | Q(user__isnull=False)
-                | ~Q(email=""),
-                name="notification_has_target",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status", "created_at"], name="notification_status_idx"),
-        ]
-
-    def __str__(self):
-        return self.key
 
 
 class Scan(models.Model):

@@ -13,7 +13,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from expo.bookings.models import (
     Booking,
     IdempotencyKey,
-    Notification,
     Scan,
     ScanDevice,
     Ticket,
@@ -21,6 +20,7 @@ from expo.bookings.models import (
 )
 from expo.bookings.services import booking_cancel, waitlist_leave
 from expo.core.privacy import PersonalData
+from expo.notifications.models import Notification
 
 FINAL_STATUSES = (
     Notification.Status.SENT,

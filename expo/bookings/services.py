@@ -20,14 +20,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from expo.accounts.models import User
-from expo.bookings import errors
-from expo.bookings.models import Booking, IdempotencyKey, Notification, Ticket, WaitlistEntry
-from expo.bookings.outbox import notifications_add
+from expo.bookings import errors, messages
+from expo.bookings.models import Booking, IdempotencyKey, Ticket, WaitlistEntry
 from expo.bookings.recipients import attendee_addresses_to_mail
 from expo.core.exceptions import NotFound
 from expo.core.permissions import is_scan_only
 from expo.events.models import Session
 from expo.events.selectors import expo_day_bounds
+from expo.notifications.outbox import notifications_add
 
 # Unambiguous on paper and over the phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -162,7 +162,7 @@ def _insert_booking(
             for attendee in named
         ]
     )
-    notifications_add(Notification.Kind.BOOKING_CONFIRMED, bookings=[booking])
+    notifications_add(messages.BOOKING_CONFIRMED, bookings=[booking])
     return booking
 
 
@@ -216,7 +216,7 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now: datetime | N
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by_staff"])
         # Tickets already released as no-shows gave their seats back then.
         freed = _revoke_tickets(Ticket.objects.filter(booking=booking), now)
-        notifications_add(Notification.Kind.BOOKING_CANCELLED, bookings=[booking])
+        notifications_add(messages.BOOKING_CANCELLED, bookings=[booking])
         _release_seats(session, freed, now)
     return booking
 
@@ -272,7 +272,7 @@ def waitlist_offer_free_seats(*, session: Session, now: datetime) -> list[Waitli
     held = sum(entry.party_size for entry in offered)
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + held)
     session.seats_taken += held
-    notifications_add(Notification.Kind.WAITLIST_OFFER, waitlist_entries=offered)
+    notifications_add(messages.WAITLIST_OFFER, waitlist_entries=offered)
     return offered
 
 
@@ -388,7 +388,7 @@ def waitlist_expire_offers(*, now: datetime | None = None) -> int:
             WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in lapsed]).update(
                 status=WaitlistEntry.Status.EXPIRED
             )
-            notifications_add(Notification.Kind.OFFER_EXPIRED, waitlist_entries=lapsed)
+            notifications_add(messages.OFFER_EXPIRED, waitlist_entries=lapsed)
             _release_seats(session, sum(entry.party_size for entry in lapsed), now)
             expired_count += len(lapsed)
     return expired_count
@@ -425,7 +425,7 @@ def tickets_release_no_shows(*, now: datetime | None = None) -> int:
             booking_ids = set(unscanned.values_list("booking_id", flat=True))
             count = unscanned.update(status=Ticket.Status.RELEASED, revoked_at=now)
             notifications_add(
-                Notification.Kind.TICKET_RELEASED,
+                messages.TICKET_RELEASED,
                 bookings=Booking.objects.filter(pk__in=booking_ids),
             )
             _release_seats(session, count, now)
@@ -469,7 +469,7 @@ def session_cancel(*, session_id: int, reason: str = "", now: datetime | None = 
         session.seats_taken = 0
         session.save(update_fields=["status", "status_reason", "seats_taken", "updated_at"])
         notifications_add(
-            Notification.Kind.SESSION_CANCELLED, bookings=bookings, waitlist_entries=open_entries
+            messages.SESSION_CANCELLED, bookings=bookings, waitlist_entries=open_entries
         )
     return session
 

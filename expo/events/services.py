@@ -7,12 +7,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from expo.bookings.models import Booking, Notification
-from expo.bookings.outbox import notification_to_person_add, notifications_add
+from expo.bookings.messages import SESSION_CHANGED
+from expo.bookings.models import Booking
 from expo.bookings.services import waitlist_offer_free_seats
 from expo.core.exceptions import Conflict, InvalidInput, NotFound
 from expo.events.models import Session
+from expo.exhibitors.messages import SESSION_APPROVED, SESSION_REJECTED
 from expo.exhibitors.models import Membership
+from expo.notifications.outbox import notification_to_person_add, notifications_add
 
 
 class CapacityBelowBooked(Conflict):
@@ -112,7 +114,7 @@ def session_update(*, session_id: int, data: dict) -> Session:
 def _tell_booked_visitors_of_change(session: Session) -> None:
     bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
     version = session.updated_at.strftime("%Y%m%d%H%M%S%f")
-    notifications_add(Notification.Kind.SESSION_CHANGED, bookings=bookings, suffix=version)
+    notifications_add(SESSION_CHANGED, bookings=bookings, suffix=version)
 
 
 # --- Sessions proposed by exhibitors --------------------------------------------------
@@ -161,7 +163,7 @@ def session_approve(*, session_id: int, approved_by) -> Session:
     session.status = Session.Status.PUBLISHED
     session.status_reason = ""
     session.save(update_fields=["status", "status_reason", "updated_at"])
-    _tell_proposer(session, Notification.Kind.SESSION_APPROVED)
+    _tell_proposer(session, SESSION_APPROVED)
     return session
 
 
@@ -175,7 +177,7 @@ def session_reject(*, session_id: int, reason: str, rejected_by) -> Session:
     session.status = Session.Status.REJECTED
     session.status_reason = reason
     session.save(update_fields=["status", "status_reason", "updated_at"])
-    _tell_proposer(session, Notification.Kind.SESSION_REJECTED)
+    _tell_proposer(session, SESSION_REJECTED)
     return session
 
 

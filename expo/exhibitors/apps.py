@@ -8,6 +8,8 @@ class ExhibitorsConfig(AppConfig):
 
     def ready(self):
         from expo.core.privacy import personal_data_register
+        from expo.exhibitors import messages
         from expo.exhibitors.privacy import ExhibitorsPersonalData
 
         personal_data_register(ExhibitorsPersonalData())
+        messages.register()

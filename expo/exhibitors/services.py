@@ -19,8 +19,6 @@ from PIL import Image
 
 from expo.accounts.models import User
 from expo.accounts.services import user_set_role
-from expo.bookings.models import Notification
-from expo.bookings.outbox import notification_to_person_add
 from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.permissions import EXHIBITOR
 from expo.core.secret_links import secret_link_new
@@ -42,6 +40,7 @@ from expo.exhibitors.errors import (
     TooManyInvitations,
     WrongAccount,
 )
+from expo.exhibitors.messages import EXHIBITOR_INVITATION
 from expo.exhibitors.models import (
     LOGO_MAX_BYTES,
     Exhibitor,
@@ -49,6 +48,7 @@ from expo.exhibitors.models import (
     Membership,
     Stand,
 )
+from expo.notifications.outbox import notification_to_person_add
 
 INVITATION_VALID_FOR = timedelta(days=14)
 MAX_OPEN_INVITATIONS = 50
@@ -297,7 +297,7 @@ def invitation_create(
     )
     invitee = User.objects.filter(email__iexact=email, is_active=True).first()
     notification_to_person_add(
-        Notification.Kind.EXHIBITOR_INVITATION,
+        EXHIBITOR_INVITATION,
         key=f"invitation:{invitation.pk}",
         user=invitee,
         email=email,

@@ -6,8 +6,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from expo.bookings.models import Booking, IdempotencyKey, Notification, Ticket
+from expo.bookings.models import Booking, IdempotencyKey, Ticket
 from expo.events.models import Session
+from expo.notifications.models import Notification
 from tests.conftest import client_for
 from tests.factories import SessionFactory, UserFactory
 

@@ -28,10 +28,11 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from expo.bookings import services, tasks
-from expo.bookings.models import Booking, Notification
-from expo.bookings.notifications import _message_id, notifications_retry, notifications_sweep
+from expo.bookings.models import Booking
 from expo.bookings.services import Attendee
 from expo.bookings.ticket_codes import ticket_code_verify
+from expo.notifications.models import Notification
+from expo.notifications.services import _message_id, notifications_retry, notifications_sweep
 from tests.bookings.smtp_sink import SmtpSink, attachments_of, free_port, ticket_codes_in
 from tests.factories import SessionFactory, UserFactory
 
@@ -42,7 +43,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-TASKS = "expo.bookings.tasks.*"
+TASKS = "expo.*.tasks.*"
 # The worker runs the project's Celery app with the test's queue and, for the test that
 # kills a worker, a short visibility timeout so the orphaned task comes back quickly.
 WORKER = """

@@ -21,9 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expo.accounts.models import User
-from expo.bookings import notifications, services
-from expo.bookings.models import Booking, Notification, Ticket
-from expo.bookings.notifications import (
+from expo.bookings import services
+from expo.bookings.messages import VisitorMessage, reminders_queue_due
+from expo.bookings.models import Booking, Ticket
+from expo.bookings.services import Attendee
+from expo.bookings.ticket_codes import ticket_code_verify
+from expo.events.models import Session
+from expo.notifications import services as notifications
+from expo.notifications.kinds import message_kind_choices
+from expo.notifications.models import Notification
+from expo.notifications.outbox import notification_key
+from expo.notifications.services import (
     BATCH_SIZE,
     INTERRUPTED,
     TransientDeliveryError,
@@ -31,13 +39,8 @@ from expo.bookings.notifications import (
     notification_deliver,
     notifications_retry,
     notifications_sweep,
-    reminders_queue_due,
 )
-from expo.bookings.outbox import notification_key
-from expo.bookings.services import Attendee
-from expo.bookings.tasks import deliver_notification
-from expo.bookings.ticket_codes import ticket_code_verify
-from expo.events.models import Session
+from expo.notifications.tasks import deliver_notification
 from tests.bookings.smtp_sink import attachments_of, html_of, ticket_codes_in
 from tests.factories import SessionFactory, UserFactory, VenueFactory
 
@@ -103,7 +106,7 @@ def parsed(message) -> email.message.EmailMessage:
     return email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
 
 
-def row(booking, kind=Notification.Kind.BOOKING_CONFIRMED) -> Notification:
+def row(booking, kind="booking_confirmed") -> Notification:
     return Notification.objects.get(key=notification_key(kind, booking=booking))
 
 
@@ -240,7 +243,7 @@ def test_after_the_last_try_the_row_is_failed_and_staff_can_retry_it(
 
     flaky_smtp.failures = 0
     client.force_login(expo_staff)
-    changelist = reverse("admin:bookings_notification_changelist")
+    changelist = reverse("admin:notifications_notification_changelist")
     listed = client.get(changelist, {"status__exact": "failed"})
     assert failed.key in listed.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -304,7 +307,7 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_once_more_then_failed(
     assert mail.outbox == []
 
     before_the_expo.shift(timedelta(minutes=10))
-    with caplog.at_level(logging.WARNING, logger="expo.bookings.notifications"):
+    with caplog.at_level(logging.WARNING, logger="expo.notifications.services"):
         assert notifications_sweep() == 1
 
     resent = row(booking)
@@ -323,9 +326,11 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_once_more_then_failed(
     assert len(mail.outbox) == 1
 
 
-def _database_down_once(monkeypatch, name, *, when=lambda *args, **kwargs: True):
-    """`notifications.<name>` raises the error a lost database raises, once."""
-    real = getattr(notifications, name)
+def _database_down_once(
+    monkeypatch, name, *, owner=notifications, when=lambda *args, **kwargs: True
+):
+    """`<owner>.<name>` raises the error a lost database raises, once."""
+    real = getattr(owner, name)
     calls = []
 
     def flaky(*args, **kwargs):
@@ -334,16 +339,20 @@ def _database_down_once(monkeypatch, name, *, when=lambda *args, **kwargs: True)
             raise OperationalError("server closed the connection unexpectedly")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(notifications, name, flaky)
+    monkeypatch.setattr(owner, name, flaky)
     return calls
 
 
-@pytest.mark.parametrize("step", ["_load_target", "_message"], ids=["claim", "render"])
+@pytest.mark.parametrize(
+    ("owner", "step"),
+    [(VisitorMessage, "load"), (notifications, "_message")],
+    ids=["claim", "render"],
+)
 def test_a_database_error_before_smtp_puts_the_row_back_for_the_retry(
-    visitor, session, before_the_expo, monkeypatch, step
+    visitor, session, before_the_expo, monkeypatch, owner, step
 ):
     booking = book(visitor, session, deliver=False)
-    failed_once = _database_down_once(monkeypatch, step)
+    failed_once = _database_down_once(monkeypatch, step, owner=owner)
 
     with pytest.raises(TransientDeliveryError):
         notification_deliver(key=row(booking).key)
@@ -693,8 +702,8 @@ def test_staff_open_the_booking_pages_of_the_admin(
         reverse("admin:bookings_booking_change", args=[booking.pk]),
         reverse("admin:bookings_waitlistentry_changelist"),
         reverse("admin:bookings_waitlistentry_change", args=[entry.pk]),
-        reverse("admin:bookings_notification_changelist"),
-        reverse("admin:bookings_notification_change", args=[row(booking).pk]),
+        reverse("admin:notifications_notification_changelist"),
+        reverse("admin:notifications_notification_change", args=[row(booking).pk]),
         reverse("admin:bookings_idempotencykey_changelist"),
     ]
     for page in pages:
@@ -722,8 +731,8 @@ def test_staff_cancel_a_booking_from_the_admin(
 
 
 def test_every_account_mail_accounts_asks_for_is_a_message_kind():
-    """accounts names its mails without importing bookings; the names must be kinds here."""
+    """accounts names its mails without importing notifications; the names must be kinds."""
     from expo.accounts import signals
 
     asked = {signals.EMAIL_VERIFICATION, signals.PASSWORD_RESET, signals.REGISTRATION_ATTEMPT}
-    assert asked <= set(Notification.Kind.values)
+    assert asked <= {name for name, _label in message_kind_choices()}

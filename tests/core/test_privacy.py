@@ -14,13 +14,14 @@ from django.utils import timezone
 from expo.accounts.models import User
 from expo.accounts.selectors import user_data_export
 from expo.accounts.services import user_erase
-from expo.bookings.models import Notification, Scan, Ticket
+from expo.bookings.models import Scan, Ticket
 from expo.bookings.scanning import ScanInput, ticket_scan
 from expo.bookings.services import Attendee, booking_create
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core import privacy
 from expo.exhibitors.models import ContactWithdrawal, Invitation, Lead, Membership
 from expo.exhibitors.services import invitation_create
+from expo.notifications.models import Notification
 from tests.exhibitors.factories import LeadConsentFactory, LeadFactory
 from tests.factories import (
     EntranceFactory,

@@ -13,7 +13,6 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from expo.bookings.models import Notification
 from expo.events.models import Session
 from expo.exhibitors.models import (
     ContactWithdrawal,
@@ -24,6 +23,7 @@ from expo.exhibitors.models import (
     Membership,
     Stand,
 )
+from expo.notifications.models import Notification
 from tests.exhibitors.conftest import World, proposal_body
 from tests.exhibitors.factories import ticket_code
 

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from expo.bookings.notifications import _message_id
+from expo.notifications.services import _message_id
 from tests.bookings.smtp_sink import SmtpSink
 from tests.faults.services import (
     ROOT,
@@ -26,7 +26,7 @@ from tests.faults.services import (
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-SWEEP = "expo.bookings.tasks.sweep_notifications"
+SWEEP = "expo.notifications.tasks.sweep_notifications"
 
 
 class BookingStream:

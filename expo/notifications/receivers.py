@@ -1,11 +1,11 @@
-"""What bookings does when a lower app tells it something (connected in apps.py)."""
+"""What notifications does when a lower app tells it something (connected in apps.py)."""
 
 from django.dispatch import receiver
 
 from expo.accounts.signals import account_mail_requested
-from expo.bookings.outbox import account_mail_add
+from expo.notifications.outbox import account_mail_add
 
 
-@receiver(account_mail_requested, dispatch_uid="bookings.account_mail")
+@receiver(account_mail_requested, dispatch_uid="notifications.account_mail")
 def queue_account_mail(sender, *, user, kind, now, **kwargs) -> bool:
     return account_mail_add(user=user, kind=kind, now=now)

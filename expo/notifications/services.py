@@ -6,7 +6,8 @@ commits *before* the SMTP conversation; only after the server accepted the messa
 marked `sent`. A retry, a sweep or a duplicate task that finds the row in any other state
 than `pending` does nothing, so none of them sends a message twice.
 
-Invariant 4, each message sent once its booking commits and never twice, under faults:
+docs/architecture.md, invariant 4: each message sent once its booking commits and never
+twice, under faults:
 
 - Redis down at commit: the row waits `pending` and the sweep queues it. The database
   blinking before the SMTP call: the claim rolls back, or the row is put back to
@@ -15,7 +16,7 @@ Invariant 4, each message sent once its booking commits and never twice, under f
   is safe, and a mark that failed must never make the message go out again. The mark is
   the record of the SMTP server's acceptance: it is written right after
   ``send_messages`` returns, first retried in the task, then handed to
-  `expo.bookings.tasks.mark_notification_sent`, which retries until the database is back.
+  `expo.notifications.tasks.mark_notification_sent`, which retries until the database is back.
   Staff's "retry delivery" touches only `failed` rows, so it never resends a message
   whose acceptance was recorded.
 - The one window left is a worker dying between the server's acceptance and the mark.
@@ -32,53 +33,39 @@ Model notes:
 - A message that became wrong to send (a reminder for a cancelled booking, an offer
   that lapsed while the broker was down) is `skipped`, with the reason in `last_error`:
   not `sent`, which would be a lie, nor `failed`, which would ask staff to act.
-- Attendees who gave their own address get their own ticket in their own message, from
-  a row of their own keyed ``<visitor's key>:ticket-<id>``. Those rows are written in the
-  transaction that claims the visitor's row, so they exist exactly when the visitor's
-  message is on its way, and, being unique by key, are never written or sent twice.
+- A kind may fan a row out into more rows on its first claim (attendees who gave their
+  own address get their own ticket, `expo.bookings.messages`). Those rows are written in
+  the transaction that claims the first row, so they exist exactly when its message is
+  on its way, and, being unique by key, are never written or sent twice.
 
-Messages about no booking (an exhibitor invitation, a decision on a proposed session)
-are rows with a `user` and/or an `email`, rendered from the facts stored in `context`.
+What a message says, whom it is for and when it became pointless is up to its kind,
+registered by the app that sends it (`expo.notifications.kinds`). Messages about no
+booking (an exhibitor invitation, a decision on a proposed session) are rows with a
+`user` and/or an `email`, rendered from the facts stored in `context`.
 """
 
 import logging
 import smtplib
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.mime.image import MIMEImage
 from email.utils import parseaddr
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from expo.accounts.tokens import email_verification_url, password_reset_url
-from expo.bookings.models import Booking, Notification, Ticket, WaitlistEntry
-from expo.bookings.outbox import (
-    notification_key,
-    notification_mark_sent_later,
-    notifications_queue,
-)
-from expo.bookings.qr import ticket_qr_png
-from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS
-from expo.core.secret_links import secret_link_url
-from expo.events.models import Session
+from expo.notifications.kinds import MessageKind, message_kind
+from expo.notifications.models import Notification
+from expo.notifications.outbox import notification_mark_sent_later, notifications_queue
 
 logger = logging.getLogger(__name__)
 
-Kind = Notification.Kind
 Status = Notification.Status
 
 # Worth another try. OSError covers refused connections, resets and timeouts.
@@ -89,38 +76,6 @@ BATCH_SIZE = 1000
 # A sweep re-queues at most this many batches: while workers chew through a backlog,
 # rows that are merely waiting in the queue look stuck too, and their copies are no-ops.
 SWEEP_MAX_BATCHES = 5
-
-ATTENDEE_KEY_MARK = ":ticket-"
-# Kinds an attendee with their own address hears about, and whether only for a
-# ticket that is still valid (a cancellation concerns cancelled tickets).
-ATTENDEE_KINDS = {
-    Kind.BOOKING_CONFIRMED: True,
-    Kind.REMINDER: True,
-    Kind.SESSION_CHANGED: True,
-    Kind.BOOKING_CANCELLED: False,
-    Kind.SESSION_CANCELLED: False,
-}
-QR_KINDS = {Kind.BOOKING_CONFIRMED, Kind.REMINDER}
-CALENDAR_KINDS = {Kind.BOOKING_CONFIRMED, Kind.SESSION_CHANGED}
-SUBJECTS = {
-    Kind.BOOKING_CONFIRMED: _("Your tickets: %(title)s"),
-    Kind.BOOKING_CANCELLED: _("Booking cancelled: %(title)s"),
-    Kind.REMINDER: _("Reminder: %(title)s, %(when)s"),
-    Kind.WAITLIST_OFFER: _("Seats free for you: %(title)s"),
-    Kind.OFFER_EXPIRED: _("Your offer has expired: %(title)s"),
-    Kind.SESSION_CANCELLED: _("Cancelled: %(title)s"),
-    Kind.SESSION_CHANGED: _("New time or place: %(title)s"),
-    Kind.TICKET_RELEASED: _("Unused tickets released: %(title)s"),
-    Kind.EXHIBITOR_INVITATION: _("Invitation to %(exhibitor_name)s at H22 City Expo"),
-    Kind.SESSION_APPROVED: _("Your session is published: %(title)s"),
-    Kind.SESSION_REJECTED: _("Your session proposal was declined: %(title)s"),
-    Kind.EMAIL_VERIFICATION: _("Confirm your e-mail address for H22 City Expo"),
-    Kind.PASSWORD_RESET: _("Choose a new password for H22 City Expo"),
-    Kind.REGISTRATION_ATTEMPT: _("Someone tried to sign up with your address"),
-}
-# Messages to a person rather than about a booking (invitations, proposal decisions)
-# whose reader has no account to take a language from: the expo's own.
-PERSON_DEFAULT_LANGUAGE = "sv"
 
 
 class TransientDeliveryError(Exception):
@@ -176,9 +131,13 @@ def _claim(key: str) -> Notification | str:
         return "missing"
     if notification.status != Status.PENDING:
         return notification.status
-    _load_target(notification)
+    kind = message_kind(notification.kind)
+    if kind is None:  # its app is gone or renamed it: nothing can write this message
+        _mark(notification, Status.FAILED, last_error=f"unknown kind {notification.kind!r}")
+        return "failed"
+    kind.load(notification)
     now = timezone.now()
-    reason = _skip_reason(notification, now)
+    reason = _skip_reason(notification, kind, now)
     if reason:
         _mark(notification, Status.SKIPPED, last_error=reason)
         return "skipped"
@@ -189,80 +148,28 @@ def _claim(key: str) -> Notification | str:
         return Status.SENDING
     notification.attempts += 1
     if notification.attempts == 1:
-        _add_attendee_rows(notification)
+        _fan_out(notification, kind)
     return notification
 
 
-def _load_target(notification: Notification) -> None:
-    """The booking or waitlist entry with all a message shows, in one query."""
-    related = ("session__venue", "visitor")
-    if notification.booking_id:
-        notification.booking = Booking.objects.select_related(*related).get(
-            pk=notification.booking_id
-        )
-    elif notification.waitlist_entry_id:
-        notification.waitlist_entry = WaitlistEntry.objects.select_related(*related).get(
-            pk=notification.waitlist_entry_id
-        )
-
-
-def _skip_reason(notification: Notification, now: datetime) -> str:
+def _skip_reason(notification: Notification, kind: MessageKind, now: datetime) -> str:
     """Why this message would now be wrong or pointless; empty when it should go."""
-    target = notification.booking or notification.waitlist_entry
-    reader = target.visitor if target else notification.user
+    reader = kind.reader(notification)
     if reader is not None and (reader.erased_at or not reader.is_active):
         return "the reader's account is closed"
-    if notification.kind == Kind.EMAIL_VERIFICATION and reader.email_verified:
-        return "address already verified"
-    if target is None:
-        return ""
-    kind, session = notification.kind, target.session
-    if notification.booking_id:
-        live = target.status == Booking.Status.CONFIRMED
-        if kind in (Kind.BOOKING_CONFIRMED, Kind.REMINDER, Kind.SESSION_CHANGED) and not live:
-            return "booking cancelled"
-        if kind == Kind.REMINDER and now >= session.starts_at:
-            return "session already started"
-    elif kind == Kind.WAITLIST_OFFER and (
-        target.status != WaitlistEntry.Status.OFFERED or target.offer_expires_at <= now
-    ):
-        return "offer no longer open"
-    return ""
+    return kind.skip_reason(notification, now)
 
 
-def _add_attendee_rows(notification: Notification) -> None:
-    """Rows for attendees with their own address, queued when the claim commits.
+def _fan_out(notification: Notification, kind: MessageKind) -> None:
+    """The kind's further rows, queued when the claim commits.
 
-    Precondition: inside the transaction that claims the visitor's row, on its first
-    attempt, so the attendee rows commit with that claim or not at all.
+    Precondition: inside the transaction that claims the first row, on its first
+    attempt, so the further rows commit with that claim or not at all.
     """
-    only_valid = ATTENDEE_KINDS.get(notification.kind)
-    if only_valid is None or not notification.booking_id or _attendee_ticket_id(notification):
-        return
-    # `mail_attendee` is the no-relay rule, decided when booked (expo/bookings/recipients.py).
-    tickets = (
-        Ticket.objects.filter(booking_id=notification.booking_id, mail_attendee=True)
-        .exclude(attendee_email="")
-        .exclude(attendee_email__iexact=notification.booking.visitor.email)
-    )
-    if only_valid:
-        tickets = tickets.filter(status=Ticket.Status.VALID)
-    rows = [
-        Notification(
-            key=f"{notification.key}{ATTENDEE_KEY_MARK}{ticket_id}",
-            kind=notification.kind,
-            booking_id=notification.booking_id,
-        )
-        for ticket_id in tickets.values_list("pk", flat=True)
-    ]
+    rows = kind.fan_out(notification)
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         transaction.on_commit(partial(notifications_queue, [row.key for row in rows]))
-
-
-def _attendee_ticket_id(notification: Notification) -> int | None:
-    _, mark, ticket_id = notification.key.rpartition(ATTENDEE_KEY_MARK)
-    return int(ticket_id) if mark and ticket_id.isdigit() else None
 
 
 def _send(message: EmailMultiAlternatives) -> None:
@@ -458,60 +365,6 @@ def _resend_interrupted(now: datetime) -> int:
     return resent
 
 
-def reminders_queue_due(*, now: datetime | None = None) -> int:
-    """Write and queue the reminders now due, in bulk; returns how many. Run by beat.
-
-    For each offset N in REMINDER_OFFSETS_HOURS, a confirmed booking of a published
-    session starting in (now + the next smaller offset, now + N hours] gets one row keyed
-    ``booking:<id>:reminder:<N>h``. The lower bound makes a late run (beat was down)
-    send only the nearest reminder, not a 24 h and a 2 h one minutes apart. A booking
-    made after ``starts_at - N`` skips offset N: its confirmation is fresher than that
-    reminder would be (booked at 13:00 for 14:00: no reminder at all).
-    """
-    now = now or timezone.now()
-    offsets = sorted(settings.REMINDER_OFFSETS_HOURS, reverse=True)
-    floors = [*offsets[1:], 0]
-    return sum(
-        _reminders_queue_offset(hours=hours, floor_hours=floor, now=now)
-        for hours, floor in zip(offsets, floors, strict=True)
-    )
-
-
-def _reminders_queue_offset(*, hours: int, floor_hours: int, now: datetime) -> int:
-    """One offset, in batches: one indexed SELECT of booking ids and one INSERT each."""
-    suffix = f"{hours}h"
-    already = Notification.objects.filter(
-        booking=OuterRef("pk"), kind=Kind.REMINDER, key__endswith=f":{suffix}"
-    )
-    due = (
-        Booking.objects.filter(
-            status=Booking.Status.CONFIRMED,
-            session__status=Session.Status.PUBLISHED,
-            session__starts_at__gt=now + timedelta(hours=floor_hours),
-            session__starts_at__lte=now + timedelta(hours=hours),
-            created_at__lte=F("session__starts_at") - timedelta(hours=hours),
-        )
-        .filter(~Exists(already))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    queued, last_pk = 0, 0
-    while booking_ids := list(due.filter(pk__gt=last_pk)[:BATCH_SIZE]):
-        rows = [
-            Notification(
-                key=notification_key(Kind.REMINDER, booking=Booking(pk=pk), suffix=suffix),
-                kind=Kind.REMINDER,
-                booking_id=pk,
-            )
-            for pk in booking_ids
-        ]
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        transaction.on_commit(partial(notifications_queue, [row.key for row in rows]))
-        queued += len(rows)
-        last_pk = booking_ids[-1]
-    return queued
-
-
 # --- Messages ------------------------------------------------------------------------
 
 
@@ -539,168 +392,27 @@ class TicketEmail(EmailMultiAlternatives):
 
 
 def _message(notification: Notification) -> TicketEmail:
-    """The e-mail for a claimed row, in its reader's language.
-
-    An attendee's copy is in the visitor's language: the attendee has no account.
-    """
-    target = notification.booking or notification.waitlist_entry
-    with translation.override(_language(notification, target)):
-        if target is None:
-            context = _person_context(notification)
-        else:
-            context = _context(notification, target)
-        template = f"email/{notification.kind}"
+    """The e-mail for a claimed row, written by its kind in its reader's language."""
+    kind = message_kind(notification.kind)
+    with translation.override(kind.language(notification)):
+        context = kind.context(notification)
         message = TicketEmail(
-            subject=str(SUBJECTS[notification.kind]) % context,
-            body=render_to_string(f"{template}.txt", context),
+            subject=str(kind.subject) % context,
+            body=render_to_string(f"{kind.template}.txt", context),
             to=[context["recipient"]],
             headers={"Message-ID": _message_id(notification.key)},
-            inline_images=[_qr_image(line) for line in context["qr_tickets"]],
+            inline_images=kind.inline_images(context),
         )
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-        if target is not None and notification.kind in CALENDAR_KINDS:
-            message.attach(*_calendar_file(target.session))
+        message.attach_alternative(render_to_string(f"{kind.template}.html", context), "text/html")
+        for attachment in kind.attachments(notification):
+            message.attach(*attachment)
     return message
 
 
-def _language(notification: Notification, target: Booking | WaitlistEntry | None) -> str:
-    if target is not None:
-        return target.visitor.language
-    if notification.user_id:
-        return notification.user.language
-    return notification.context.get("language") or PERSON_DEFAULT_LANGUAGE
-
-
-def _context(notification: Notification, target: Booking | WaitlistEntry) -> dict:
-    """What every template may use; booking and attendee parts are added when they apply."""
-    session, visitor = target.session, target.visitor
-    context = {
-        "kind": notification.kind,
-        "recipient": visitor.email,
-        "name": visitor.name,
-        "session": session,
-        "title": session.title,
-        "when": _when(session.starts_at, session.ends_at),
-        "venue": session.venue,
-        "party_size": target.party_size,
-        "reason": session.status_reason,
-        "site_url": settings.SITE_URL.rstrip("/"),
-        "tickets": [],
-        "qr_tickets": [],
-    }
-    if notification.booking_id:
-        context.update(_booking_context(notification, target))
-    else:
-        context["offer_expires"] = target.offer_expires_at and _moment(target.offer_expires_at)
-        context["waitlist_url"] = f"{context['site_url']}/waitlist/{target.pk}/"
-    return context
-
-
-def _booking_context(notification: Notification, booking: Booking) -> dict:
-    tickets = list(booking.tickets.all())
-    attendee_ticket_id = _attendee_ticket_id(notification)
-    context = {
-        "booking": booking,
-        "reference": booking.reference,
-        "manage_url": f"{settings.SITE_URL.rstrip('/')}/bookings/{booking.reference}/",
-    }
-    if attendee_ticket_id is not None:
-        tickets = [ticket for ticket in tickets if ticket.pk == attendee_ticket_id]
-        context.update(
-            recipient=tickets[0].attendee_email,
-            name=tickets[0].attendee_name,
-            booked_by=booking.visitor.name or booking.visitor.email,
-            manage_url="",  # the booking is the visitor's to manage
-        )
-    context["tickets"] = [
-        TicketLine(
-            ticket=ticket,
-            label=ticket.attendee_name or gettext("Guest %(number)d") % {"number": number},
-            content_id=f"ticket-{ticket.pk}@{_mail_domain()}",
-        )
-        for number, ticket in enumerate(tickets, start=1)
-    ]
-    if notification.kind in QR_KINDS:
-        context["qr_tickets"] = [
-            line for line in context["tickets"] if line.ticket.status == Ticket.Status.VALID
-        ]
-    return context
-
-
-@dataclass(frozen=True)
-class TicketLine:
-    """A ticket as a message shows it; `content_id` names its inline QR image."""
-
-    ticket: Ticket
-    label: str
-    content_id: str
-
-
-def _person_context(notification: Notification) -> dict:
-    """A message about no booking: the facts its writer stored with the row."""
-    data, user = notification.context, notification.user
-    starts_at, ends_at = (parse_datetime(data.get(name) or "") for name in ("starts_at", "ends_at"))
-    expires_at = parse_datetime(data.get("expires_at") or "")
-    return {
-        **data,
-        "kind": notification.kind,
-        "recipient": notification.email or user.email,
-        "name": user.name if user else "",
-        "title": data.get(f"title_{translation.get_language()}") or data.get("title_sv", ""),
-        "when": _when(starts_at, ends_at) if starts_at and ends_at else "",
-        "venue": {"name": data.get("venue_name", "")},
-        "expires": _moment(expires_at) if expires_at else "",
-        "inviter": data.get("invited_by_name") or data.get("invited_by_email", ""),
-        "accept_url": secret_link_url(data["accept_link"]) if data.get("accept_link") else "",
-        "site_url": settings.SITE_URL.rstrip("/"),
-        "tickets": [],
-        "qr_tickets": [],
-        **_account_links(notification),
-    }
-
-
-def _account_links(notification: Notification) -> dict:
-    """One-time links of a person's own account mails, made now: the row holds no secret."""
-    if notification.kind == Kind.EMAIL_VERIFICATION:
-        return {"verify_url": email_verification_url(notification.user)}
-    if notification.kind == Kind.PASSWORD_RESET:
-        return {"reset_url": password_reset_url(notification.user)}
-    return {}
-
-
-def _qr_image(line: TicketLine) -> MIMEImage:
-    ticket = line.ticket
-    code = ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
-    image = MIMEImage(ticket_qr_png(code), _subtype="png")
-    image.add_header("Content-ID", f"<{line.content_id}>")
-    image.add_header("Content-Disposition", "inline", filename=f"ticket-{ticket.pk}.png")
-    return image
-
-
-def _calendar_file(session: Session) -> tuple[str, str, str]:
-    from expo.bookings.calendar import session_ics  # written alongside; keeps imports light
-
-    ics = session_ics(session, language=translation.get_language())
-    return f"h22-session-{session.pk}.ics", ics.decode("utf-8"), "text/calendar"
-
-
-def _when(starts_at: datetime, ends_at: datetime) -> str:
-    """E.g. «onsdag 1 juni 2022 kl. 14:00–15:00», «Wednesday 1 June 2022 at 14:00–15:00»."""
-    end = timezone.localtime(ends_at, ZoneInfo(settings.EXPO_TIME_ZONE))
-    return _moment(starts_at, until=date_format(end, "H:i"))
-
-
-def _moment(value: datetime, *, until: str = "") -> str:
-    """A time as the expo's visitors read it: their language, Helsingborg's clock."""
-    local = timezone.localtime(value, ZoneInfo(settings.EXPO_TIME_ZONE))
-    time = date_format(local, "H:i") + (f"–{until}" if until else "")
-    return gettext("%(date)s at %(time)s") % {"date": date_format(local, "l j F Y"), "time": time}
-
-
-def _mail_domain() -> str:
+def mail_domain() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "h22.example"
 
 
 def _message_id(key: str) -> str:
     """Stable per row: should the one unclosable window ever resend, clients see one mail."""
-    return f"<{key.replace(':', '.')}@{_mail_domain()}>"
+    return f"<{key.replace(':', '.')}@{mail_domain()}>"

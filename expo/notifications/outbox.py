@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
-from expo.bookings.models import Booking, Notification, WaitlistEntry
+from expo.accounts.signals import EMAIL_VERIFICATION, PASSWORD_RESET, REGISTRATION_ATTEMPT
+from expo.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +41,9 @@ def notification_to_person_add(
 # A person's own account mails: at most one of a kind in this time, so a script cannot
 # use sign-up, "resend" or "forgot password" to flood someone's inbox.
 ACCOUNT_MAIL_INTERVAL = {
-    Notification.Kind.EMAIL_VERIFICATION: timedelta(minutes=5),
-    Notification.Kind.PASSWORD_RESET: timedelta(minutes=5),
-    Notification.Kind.REGISTRATION_ATTEMPT: timedelta(hours=1),
+    EMAIL_VERIFICATION: timedelta(minutes=5),
+    PASSWORD_RESET: timedelta(minutes=5),
+    REGISTRATION_ATTEMPT: timedelta(hours=1),
 }
 
 
@@ -63,14 +64,15 @@ def account_mail_add(*, user, kind: str, now: datetime) -> bool:
 def notifications_add(
     kind: str,
     *,
-    bookings: Iterable[Booking] = (),
-    waitlist_entries: Iterable[WaitlistEntry] = (),
+    bookings: Iterable = (),
+    waitlist_entries: Iterable = (),
     suffix: str = "",
 ) -> None:
     """Record messages to send once the caller's transaction commits.
 
     Precondition: the caller is inside the transaction that makes the change, so the
-    rows commit (or vanish) with it. A message recorded twice stays one row.
+    rows commit (or vanish) with it. A message recorded twice stays one row. The
+    bookings and waitlist entries are the bookings app's; `kind` is one it registered.
     """
     assert connection.in_atomic_block, "outbox rows must be written in the change's transaction"
     rows = [
@@ -97,7 +99,7 @@ def notifications_queue(keys: list[str]) -> None:
     """Hand rows to Celery; with the broker down they stay pending for the sweep."""
     from kombu.exceptions import OperationalError
 
-    from expo.bookings.tasks import deliver_notification
+    from expo.notifications.tasks import deliver_notification
 
     for key in keys:
         try:
@@ -114,7 +116,7 @@ def notification_mark_sent_later(key: str, sent_at: datetime) -> None:
 
     With the broker down too, the row stays `sending` and the sweep sends it once more.
     """
-    from expo.bookings.tasks import mark_notification_sent
+    from expo.notifications.tasks import mark_notification_sent
 
     try:
         mark_notification_sent.delay(key, sent_at.isoformat())
