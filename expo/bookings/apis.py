@@ -14,7 +14,6 @@ from expo.bookings.qr import ticket_qr_png
 from expo.bookings.serializers import (
     BookingCreateInputSerializer,
     BookingSerializer,
-    SessionCancelInputSerializer,
     WaitlistEntrySerializer,
     WaitlistJoinInputSerializer,
 )
@@ -22,10 +21,8 @@ from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.negotiation import ErrorsAsJsonNegotiation
 from expo.core.network import ClientIpThrottleMixin
-from expo.core.permissions import IsExpoStaff, IsVisitor, is_expo_staff
+from expo.core.permissions import IsVisitor, is_expo_staff
 from expo.core.throttling import FailOpenThrottleMixin
-from expo.events.selectors import session_list
-from expo.events.serializers import StaffSessionSerializer
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -202,19 +199,3 @@ class WaitlistAcceptApi(APIView):
         booking = services.waitlist_accept(entry_id=entry_id, visitor=request.user)
         body = BookingSerializer(booking, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-class SessionCancelApi(APIView):
-    """Staff cancel a session; every visitor booked or waiting is told."""
-
-    permission_classes = [IsExpoStaff]
-
-    @extend_schema(request=SessionCancelInputSerializer, responses=StaffSessionSerializer)
-    def post(self, request, session_id):
-        serializer = SessionCancelInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        if not session_list(include_unpublished=True).filter(pk=session_id).exists():
-            raise NotFound()
-        services.session_cancel(session_id=session_id, reason=serializer.validated_data["reason"])
-        session = session_list(include_unpublished=True).get(pk=session_id)
-        return Response(StaffSessionSerializer(session, context={"request": request}).data)

@@ -7,7 +7,7 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self):
-        from expo.bookings import checks, messages  # noqa: F401 - registers them
+        from expo.bookings import checks, messages, receivers  # noqa: F401 - registers them
         from expo.bookings.privacy import BookingsPersonalData
         from expo.core.privacy import personal_data_register
 

@@ -436,42 +436,41 @@ def tickets_release_no_shows(*, now: datetime | None = None) -> int:
 # --- Sessions --------------------------------------------------------------------------
 
 
-def session_cancel(*, session_id: int, reason: str = "", now: datetime | None = None) -> Session:
-    """Staff cancel a session: every booking cancelled, tickets revoked, waitlist closed.
+def session_bookings_cancel(*, session: Session, now: datetime) -> None:
+    """A cancelled session takes its bookings and waitlist with it; everyone is told.
 
-    Idempotent. Waitlist entries are closed before bookings are cancelled, so an offer
-    accepted concurrently is committed first and then cancelled with the rest.
+    Precondition: inside the cancellation's transaction with the session's row locked
+    (`expo.events.services.session_cancel`). Waitlist entries are closed before bookings
+    are cancelled, so an offer accepted concurrently is committed first and then
+    cancelled with the rest.
     """
-    now = now or timezone.now()
-    with transaction.atomic():
-        session = _lock_session(session_id)
-        if session.status == Session.Status.CANCELLED:
-            return session
-        open_entries = list(
-            WaitlistEntry.objects.select_for_update().filter(
-                session=session, status__in=WaitlistEntry.OPEN_STATUSES
-            )
+    assert connection.in_atomic_block
+    open_entries = list(
+        WaitlistEntry.objects.select_for_update().filter(
+            session=session, status__in=WaitlistEntry.OPEN_STATUSES
         )
-        WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in open_entries]).update(
-            status=WaitlistEntry.Status.CLOSED
-        )
-        bookings = list(
-            Booking.objects.select_for_update().filter(
-                session=session, status=Booking.Status.CONFIRMED
-            )
-        )
-        Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).update(
-            status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by_staff=True
-        )
-        _revoke_tickets(Ticket.objects.filter(session=session), now)
-        session.status = Session.Status.CANCELLED
-        session.status_reason = reason
-        session.seats_taken = 0
-        session.save(update_fields=["status", "status_reason", "seats_taken", "updated_at"])
-        notifications_add(
-            messages.SESSION_CANCELLED, bookings=bookings, waitlist_entries=open_entries
-        )
-    return session
+    )
+    WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in open_entries]).update(
+        status=WaitlistEntry.Status.CLOSED
+    )
+    bookings = list(
+        Booking.objects.select_for_update().filter(session=session, status=Booking.Status.CONFIRMED)
+    )
+    Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by_staff=True
+    )
+    _revoke_tickets(Ticket.objects.filter(session=session), now)
+    notifications_add(messages.SESSION_CANCELLED, bookings=bookings, waitlist_entries=open_entries)
+
+
+def session_bookings_tell_moved(*, session: Session) -> None:
+    """Tell everyone booked that the session's time or place changed.
+
+    Precondition: inside the change's transaction.
+    """
+    bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
+    version = session.updated_at.strftime("%Y%m%d%H%M%S%f")
+    notifications_add(messages.SESSION_CHANGED, bookings=bookings, suffix=version)
 
 
 # --- Idempotency -----------------------------------------------------------------------

@@ -14,9 +14,6 @@ urlpatterns = [
         apis.WaitlistJoinApi.as_view(),
         name="session-waitlist",
     ),
-    path(
-        "sessions/<int:session_id>/cancel/", apis.SessionCancelApi.as_view(), name="session-cancel"
-    ),
     path("waitlist/", apis.WaitlistListApi.as_view(), name="waitlist-list"),
     path("waitlist/<int:entry_id>/", apis.WaitlistEntryApi.as_view(), name="waitlist-detail"),
     path(

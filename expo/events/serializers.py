@@ -188,3 +188,7 @@ class SessionWriteSerializer(SessionFieldsSerializer):
         ],
         required=False,
     )
+
+
+class SessionCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -8,7 +8,7 @@ class ExhibitorsConfig(AppConfig):
 
     def ready(self):
         from expo.core.privacy import personal_data_register
-        from expo.exhibitors import messages
+        from expo.exhibitors import messages, receivers  # noqa: F401 - connects them
         from expo.exhibitors.privacy import ExhibitorsPersonalData
 
         personal_data_register(ExhibitorsPersonalData())

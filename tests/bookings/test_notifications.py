@@ -27,6 +27,7 @@ from expo.bookings.models import Booking, Ticket
 from expo.bookings.services import Attendee
 from expo.bookings.ticket_codes import ticket_code_verify
 from expo.events.models import Session
+from expo.events.services import session_cancel
 from expo.notifications import services as notifications
 from expo.notifications.kinds import message_kind_choices
 from expo.notifications.models import Notification
@@ -453,7 +454,7 @@ def test_a_cancelled_session_tells_booked_and_waiting_visitors(
     services.waitlist_join(visitor=waiting, session_id=session.pk, party_size=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.session_cancel(session_id=session.pk, reason="The ferry is not running.")
+        session_cancel(session_id=session.pk, reason="The ferry is not running.")
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([booked.email, waiting.email])
     for message in mail.outbox:
