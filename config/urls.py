@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("expo.events.urls")),
     path("", include("expo.exhibitors.urls")),
     path("", include("expo.bookings.urls")),
+    path("", include("expo.scanning.urls")),
 ]
 
 urlpatterns = [
@@ -31,7 +32,7 @@ urlpatterns = [
     # The page invitation e-mails link to (exhibitor members).
     path("", include("expo.exhibitors.urls_pages")),
     # Gate staff's scanning page.
-    path("", include("expo.bookings.urls_gate")),
+    path("", include("expo.scanning.urls_pages")),
 ]
 # Uploaded files, for the local run only (`static()` adds nothing when DEBUG is off): in
 # production the proxy serves them from the media volume (deploy/Caddyfile).

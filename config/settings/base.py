@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "expo.notifications",
     "expo.exhibitors",
     "expo.bookings",
+    "expo.scanning",
 ]
 
 MIDDLEWARE = [

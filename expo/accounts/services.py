@@ -185,7 +185,15 @@ def auth_tokens_revoke_all(*, user: User) -> int:
     return deleted
 
 
-EXPO_APPS = ("accounts", "events", "notifications", "exhibitors", "bookings", "knox")
+EXPO_APPS = (
+    "accounts",
+    "events",
+    "notifications",
+    "exhibitors",
+    "bookings",
+    "scanning",
+    "knox",
+)
 
 
 def _grant_expo_staff_permissions(group: Group) -> None:

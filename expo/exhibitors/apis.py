@@ -1,14 +1,19 @@
 """Public catalogue of exhibitors, expo staff's decisions on proposals, and the
-visitor's side of lead sharing (`/me/leads/`). The portal is in `api_portal.py`."""
+visitor's side of lead sharing (`/me/leads/`), a session's attendance for its host. The
+portal is in `api_portal.py`."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from expo.core.permissions import IsExpoStaff, IsVisitor
+from expo.bookings.selectors import session_attendance
+from expo.core.exceptions import NotFound
+from expo.core.permissions import IsExpoStaff, IsVisitor, is_expo_staff, is_scan_only
+from expo.events.models import Session
 from expo.events.selectors import session_list
 from expo.events.serializers import StaffSessionSerializer
 from expo.events.services import session_approve, session_reject
@@ -125,3 +130,41 @@ class ContactWithdrawApi(APIView):
         exhibitor = get_object_or_404(Exhibitor, slug=slug)
         leads.contact_withdraw(user=request.user, exhibitor=exhibitor)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionAttendanceApi(APIView):
+    """Expo staff and members of the session's host exhibitor; others 404 or 403."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "SessionAttendance",
+            {
+                "capacity": serializers.IntegerField(),
+                "seats_left": serializers.IntegerField(),
+                "booked": serializers.IntegerField(),
+                "checked_in": serializers.IntegerField(),
+                "inside": serializers.IntegerField(),
+                "no_shows": serializers.IntegerField(),
+                "released": serializers.IntegerField(),
+                "waitlist": serializers.IntegerField(),
+                "waitlist_parties": serializers.IntegerField(),
+            },
+        )
+    )
+    def get(self, request, session_id):
+        if is_scan_only(request.user):
+            raise PermissionDenied()  # gate staff scan and nothing else
+        session = session_list(include_unpublished=True).filter(pk=session_id).first()
+        if session is None or not _may_see_attendance(request.user, session):
+            raise NotFound()
+        return Response(session_attendance(session=session))
+
+
+def _may_see_attendance(user, session: Session) -> bool:
+    if is_expo_staff(user):
+        return True
+    # Who acts for which organisation is decided in one place (invariant 6).
+    return bool(
+        session.host_id
+        and selectors.member_exhibitors(user=user).filter(pk=session.host_id).exists()
+    )

@@ -88,6 +88,12 @@ staff = [
     path(
         "sessions/<int:session_id>/reject/", apis.SessionRejectApi.as_view(), name="session-reject"
     ),
+    # Expo staff and members of the session's host exhibitor.
+    path(
+        "sessions/<int:session_id>/attendance/",
+        apis.SessionAttendanceApi.as_view(),
+        name="session-attendance",
+    ),
 ]
 
 visitor = [

@@ -295,9 +295,9 @@ def test_erasure_forgets_names_in_the_scan_log():
 
     import time_machine
 
-    from expo.bookings.models import Scan
-    from expo.bookings.scanning import ScanInput, ticket_scan
     from expo.bookings.ticket_codes import ticket_code_sign
+    from expo.scanning.models import Scan
+    from expo.scanning.services import ScanInput, ticket_scan
     from tests.factories import EntranceFactory
 
     session = SessionFactory()

@@ -14,14 +14,15 @@ from django.utils import timezone
 from expo.accounts.models import User
 from expo.accounts.selectors import user_data_export
 from expo.accounts.services import user_erase
-from expo.bookings.models import Scan, Ticket
-from expo.bookings.scanning import ScanInput, ticket_scan
+from expo.bookings.models import Ticket
 from expo.bookings.services import Attendee, booking_create
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core import privacy
 from expo.exhibitors.models import ContactWithdrawal, Invitation, Lead, Membership
 from expo.exhibitors.services import invitation_create
 from expo.notifications.models import Notification
+from expo.scanning.models import Scan
+from expo.scanning.services import ScanInput, ticket_scan
 from tests.exhibitors.factories import LeadConsentFactory, LeadFactory
 from tests.factories import (
     EntranceFactory,
@@ -189,7 +190,7 @@ def purge(*args) -> str:
 
 EXPECTED = {
     "bookings.ticket_names": 1,
-    "bookings.scan_results": 1,
+    "scanning.scan_results": 1,
     # The invitation e-mail; rows about a booking hold no address or facts of their own.
     "bookings.messages": 1,
     "exhibitors.leads": 1,

@@ -227,6 +227,21 @@ MATRIX = [
         staff_only(200),
         lambda w: {"reason": "Krockar med invigningen."},
     ),
+    # A session's live numbers: expo staff and the host exhibitor's members.
+    Row(
+        "session-attendance",
+        "get",
+        lambda w: f"/api/v1/sessions/{w.published_a.pk}/attendance/",
+        {
+            "anonymous": 404,
+            "visitor": 404,
+            "owner_a": 200,
+            "member_a": 200,
+            "member_b": 404,
+            "gate_staff": 403,
+            "expo_staff": 200,
+        },
+    ),
     # The visitor's side: their own consent and who holds their contact.
     Row("me-leads", "get", lambda w: "/api/v1/me/leads/", signed_in(200)),
     Row("me-lead-consent", "get", lambda w: "/api/v1/me/leads/consent/", signed_in(200)),

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from expo.bookings import services
-from expo.bookings.models import Scan
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Entrance
+from expo.scanning.models import Scan
 from tests.conftest import client_for
 from tests.factories import (
     EntranceFactory,

@@ -1,6 +1,6 @@
 """Entrance scanning: the gate decision, occupancy counters and offline sync.
 
-Invariant 2: a ticket is admitted at most once per entry. The admission is one
+docs/architecture.md, invariant 2: a ticket is admitted at most once per entry. The admission is one
 conditional UPDATE (`checked_in = false` → `true`), so two gates scanning the same
 ticket at the same instant admit it once; the venue's head count moves in the same
 transaction with its own conditional UPDATE, so a full venue admits exactly up to
@@ -23,10 +23,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from expo.bookings.models import Scan, ScanDevice, Ticket
+from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import InvalidTicketCode, ticket_code_verify
 from expo.core.exceptions import InvalidInput
 from expo.events.models import Entrance, Venue
+from expo.scanning.models import Scan, ScanDevice
 
 ACCEPTED = Scan.Result.ACCEPTED
 REJECTED = Scan.Result.REJECTED

@@ -1,7 +1,7 @@
 """The gate page: gate staff pick an entrance and scan tickets, online or offline.
 
 The page is a thin shell; `static/expo/gate.js` does the work against the scan API
-(`apis_scans.py`) and keeps scanning on its own when the network drops. The view only
+(`apis.py`) and keeps scanning on its own when the network drops. The view only
 decides who may open it and tells the script where the API lives.
 
 `gate_service_worker` serves `static/expo/gate-sw.js` from under /gate/, so that a gate
@@ -29,7 +29,8 @@ TEMPLATE = "gate/scan.html"
 VENUE_SLUG_PLACEHOLDER = "venue-slug"
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "expo" / "gate-sw.js"
-# What the page loads besides itself (templates/gate/scan.html): kept for offline reloads.
+# What the page loads besides itself (templates/gate/scan.html here): kept for offline
+# reloads.
 GATE_ASSETS = ("expo/gate.js", "expo/gate.css")
 # The worker deletes caches with this prefix but another name: the previous deploy's.
 SW_CACHE_PREFIX = "h22-gate-"

@@ -5,19 +5,17 @@ from datetime import UTC, datetime
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from expo.bookings import scanning, selectors
-from expo.bookings.models import Scan, Ticket
+from expo.bookings import selectors
+from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import public_keys
-from expo.core.exceptions import NotFound
-from expo.core.permissions import IsGateStaff, is_expo_staff, is_scan_only
-from expo.events.models import Session, Venue
-from expo.events.selectors import session_list
-from expo.exhibitors.selectors import member_exhibitors
+from expo.core.permissions import IsGateStaff
+from expo.events.models import Venue
+from expo.scanning import services as scanning
+from expo.scanning.models import Scan
 
 SCANNED_AT_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 SCANNED_AT_UNTIL = datetime(3000, 1, 1, tzinfo=UTC)
@@ -192,40 +190,3 @@ class VenueOccupancyApi(APIView):
                 "updated_at": venue.inside_updated_at,
             }
         )
-
-
-class SessionAttendanceApi(APIView):
-    """Expo staff and members of the session's host exhibitor; others 404 or 403."""
-
-    @extend_schema(
-        responses=inline_serializer(
-            "SessionAttendance",
-            {
-                "capacity": serializers.IntegerField(),
-                "seats_left": serializers.IntegerField(),
-                "booked": serializers.IntegerField(),
-                "checked_in": serializers.IntegerField(),
-                "inside": serializers.IntegerField(),
-                "no_shows": serializers.IntegerField(),
-                "released": serializers.IntegerField(),
-                "waitlist": serializers.IntegerField(),
-                "waitlist_parties": serializers.IntegerField(),
-            },
-        )
-    )
-    def get(self, request, session_id):
-        if is_scan_only(request.user):
-            raise PermissionDenied()  # gate staff scan and nothing else
-        session = session_list(include_unpublished=True).filter(pk=session_id).first()
-        if session is None or not _may_see_attendance(request.user, session):
-            raise NotFound()
-        return Response(selectors.session_attendance(session=session))
-
-
-def _may_see_attendance(user, session: Session) -> bool:
-    if is_expo_staff(user):
-        return True
-    # Who acts for which organisation is decided in one place (invariant 6).
-    return bool(
-        session.host_id and member_exhibitors(user=user).filter(pk=session.host_id).exists()
-    )

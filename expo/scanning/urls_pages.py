@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from expo.bookings import views_gate
+from expo.scanning import views
 
 app_name = "gate"
 
 urlpatterns = [
-    path("gate/", views_gate.gate_scan, name="scan"),
+    path("gate/", views.gate_scan, name="scan"),
     # Under /gate/ so its scope covers the page (a worker's scope is its folder).
-    path("gate/sw.js", views_gate.gate_service_worker, name="service-worker"),
+    path("gate/sw.js", views.gate_service_worker, name="service-worker"),
 ]

@@ -13,7 +13,7 @@
  * - the API (/api/): never touched. gate.js sees failures itself and goes offline; a
  *   stored API answer would hide that the server is unreachable.
  *
- * Served by expo/bookings/views_gate.py at /gate/sw.js, which puts `self.GATE_SW` above
+ * Served by expo/scanning/views.py at /gate/sw.js, which puts `self.GATE_SW` above
  * this text: the cache name (a hash of these files, so a deploy brings a new worker and a
  * new cache), the page's path and the static URLs as `{% static %}` writes them.
  */

@@ -1,4 +1,4 @@
-/* Gate scanner for H22 City Expo (templates/gate/scan.html, expo/bookings/views_gate.py).
+/* Gate scanner for H22 City Expo (expo/scanning/templates/gate/scan.html, expo/scanning/views.py).
  *
  * Online, the server judges every scan (POST /api/v1/scans/). When a request fails —
  * no network, no answer within SCAN_TIMEOUT_MS, a 5xx from a proxy, a lost login — the
@@ -141,7 +141,7 @@
   }
 
   /**
-   * Judge one code without the server, mirroring expo/bookings/scanning.py.
+   * Judge one code without the server, mirroring expo/scanning/services.py.
    *
    * `facts`: {keyring, revoked: Set of ticket id strings, sessions: Map of session id
    * string -> {id, title, starts_at, ends_at, status} at this venue (null when not
