@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("expo.exhibitors.urls")),
     path("", include("expo.bookings.urls")),
     path("", include("expo.scanning.urls")),
+    path("", include("expo.privacy.urls")),
 ]
 
 urlpatterns = [

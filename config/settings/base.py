@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "expo.exhibitors",
     "expo.bookings",
     "expo.scanning",
+    "expo.privacy",
+    "expo.demo",
 ]
 
 MIDDLEWARE = [
@@ -227,7 +229,7 @@ CELERY_TASK_ROUTES = {
     "expo.notifications.tasks.deliver_*": {"queue": "mail"},
     "expo.notifications.tasks.*": {"queue": "housekeeping"},
     "expo.bookings.tasks.*": {"queue": "housekeeping"},
-    "expo.core.tasks.*": {"queue": "housekeeping"},
+    "expo.privacy.tasks.*": {"queue": "housekeeping"},
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-waitlist-offers": {
@@ -253,7 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Retention: docs/privacy.md.
     "purge-personal-data": {
-        "task": "expo.core.tasks.purge_personal_data",
+        "task": "expo.privacy.tasks.purge_personal_data",
         "schedule": crontab(hour=3, minute=41),
     },
 }

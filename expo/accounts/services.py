@@ -16,7 +16,6 @@ from expo.accounts.models import User, new_calendar_token
 from expo.accounts.tokens import email_verification_token, user_from_uidb64
 from expo.core.exceptions import Conflict, ExpoError
 from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
-from expo.core.privacy import personal_data_erase
 
 
 class EmailTaken(Conflict):
@@ -212,7 +211,8 @@ def user_calendar_token_rotate(*, user: User) -> User:
 def user_erase(*, user: User, now: datetime | None = None) -> User:
     """GDPR erasure: give back what the person still holds, then forget who they were.
 
-    Every app that holds personal data erases its part (`expo.core.privacy`): future
+    Every app that holds personal data erases its part (`signals.user_erasing`, received
+    by the privacy app, which asks each app's `privacy.py`): future
     bookings are cancelled and open waitlist entries left (`expo/bookings/privacy.py`);
     booking, ticket and scan rows stay without names, so attendance and occupancy figures
     still add up. The account can no longer log in, use its API token or its calendar
@@ -228,7 +228,7 @@ def user_erase(*, user: User, now: datetime | None = None) -> User:
         return user
 
     # Bookings, scans, the outbox, leads and invitations: each app forgets its part.
-    personal_data_erase(user=user, now=now)
+    signals.user_erasing.send(sender=User, user=user, now=now)
     AuthToken.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk}@erased.invalid"

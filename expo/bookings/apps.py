@@ -8,8 +8,5 @@ class BookingsConfig(AppConfig):
 
     def ready(self):
         from expo.bookings import checks, messages, receivers  # noqa: F401 - registers them
-        from expo.bookings.privacy import BookingsPersonalData
-        from expo.core.privacy import personal_data_register
 
-        personal_data_register(BookingsPersonalData())
         messages.register()

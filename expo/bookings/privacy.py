@@ -150,6 +150,9 @@ class BookingsPersonalData(PersonalData):
         return counts
 
 
+personal_data = BookingsPersonalData()
+
+
 def _messages_to(user) -> QuerySet[Notification]:
     """Messages about no booking (invitations, proposal decisions) to this person."""
     return Notification.objects.filter(

@@ -108,5 +108,8 @@ class ExhibitorsPersonalData(PersonalData):
         return counts
 
 
+personal_data = ExhibitorsPersonalData()
+
+
 def _exhibitor(exhibitor) -> dict:
     return {"slug": exhibitor.slug, "name": exhibitor.name}

@@ -5,9 +5,3 @@ class ScanningConfig(AppConfig):
     name = "expo.scanning"
     label = "scanning"
     verbose_name = "Scanning"
-
-    def ready(self):
-        from expo.core.privacy import personal_data_register
-        from expo.scanning.privacy import ScanningPersonalData
-
-        personal_data_register(ScanningPersonalData())

@@ -1,4 +1,4 @@
-"""What the scan log holds about people (`expo.core.privacy`).
+"""What the scan log holds about people (`expo.core.privacy`, gathered by expo/privacy).
 
 Erasure and retention keep the scans that figures rest on and take out the attendee
 names quoted in stored scan results; a staff member's devices go with their account.
@@ -47,6 +47,9 @@ class ScanningPersonalData(PersonalData):
         if not dry_run:
             _scan_results_scrub(scans)
         return counts
+
+
+personal_data = ScanningPersonalData()
 
 
 def _scans_naming_someone(scans: QuerySet[Scan]) -> QuerySet[Scan]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
 
-from expo.core.demo import content
+from expo.demo import content
 from expo.events.models import Session
 
 Kind, Language, Status = Session.Kind, Session.Language, Session.Status

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from expo.accounts.models import User
 from expo.accounts.services import user_create
-from expo.core.demo import content
-from expo.core.demo.programme import EXPO_ZONE, REAL_START, DemoPlan, SessionPlan, demo_plan
 from expo.core.permissions import EXHIBITOR, EXPO_STAFF, GATE_STAFF, VISITOR
+from expo.demo import content
+from expo.demo.programme import EXPO_ZONE, REAL_START, DemoPlan, SessionPlan, demo_plan
 from expo.events.models import Entrance, Exhibition, Expo, Session, Theme, Venue
 from expo.exhibitors.models import Exhibitor, Membership, Stand
 from expo.exhibitors.services import membership_add

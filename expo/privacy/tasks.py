@@ -1,8 +1,8 @@
-"""Celery entry points of the core: thin, calling one service."""
+"""Celery entry points of the privacy app: thin, calling one service."""
 
 from celery import shared_task
 
-from expo.core.privacy import personal_data_purge
+from expo.privacy.services import personal_data_purge
 
 
 @shared_task(acks_late=True)

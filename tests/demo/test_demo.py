@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from expo.accounts.models import User
-from expo.core.demo import DEMO_PASSWORD, DEMO_USERS
-from expo.core.demo.programme import demo_plan
 from expo.core.permissions import user_roles
+from expo.demo.loader import DEMO_PASSWORD, DEMO_USERS
+from expo.demo.programme import demo_plan
 from expo.events.models import Entrance, Exhibition, Expo, Session, Theme, Venue
 from expo.events.selectors import session_filter_available, session_filter_date, session_list
 from expo.exhibitors.models import Exhibitor, Membership, Stand
@@ -199,7 +199,7 @@ def test_load_demo_refuses_bad_options(options, problem):
 def test_a_copy_from_today_sits_next_to_the_real_programme():
     from datetime import date
 
-    from expo.core.demo import demo_load
+    from expo.demo.loader import demo_load
     from expo.events.models import Expo, Session
 
     demo_load()

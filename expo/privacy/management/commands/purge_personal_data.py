@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from expo.core.privacy import personal_data_purge, retention_cutoff
+from expo.privacy.services import personal_data_purge, retention_cutoff
 
 
 class Command(BaseCommand):

@@ -3,7 +3,3 @@
 `programme` plans the rows (pure, deterministic), `loader` inserts the missing ones,
 `content` holds the facts both are built from.
 """
-
-from expo.core.demo.loader import DEMO_PASSWORD, DEMO_USERS, DemoSummary, demo_load
-
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoSummary", "demo_load"]

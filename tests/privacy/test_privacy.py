@@ -12,15 +12,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from expo.accounts.models import User
-from expo.accounts.selectors import user_data_export
 from expo.accounts.services import user_erase
 from expo.bookings.models import Ticket
 from expo.bookings.services import Attendee, booking_create
 from expo.bookings.ticket_codes import ticket_code_sign
-from expo.core import privacy
 from expo.exhibitors.models import ContactWithdrawal, Invitation, Lead, Membership
 from expo.exhibitors.services import invitation_create
 from expo.notifications.models import Notification
+from expo.privacy import services as privacy
+from expo.privacy.selectors import user_data_export
 from expo.scanning.models import Scan
 from expo.scanning.services import ScanInput, ticket_scan
 from tests.exhibitors.factories import LeadConsentFactory, LeadFactory
@@ -228,8 +228,8 @@ def test_retention_erases_an_ended_expo_and_keeps_a_recent_one(two_expos):
 
 
 def test_retention_runs_on_beat(settings):
-    from expo.core.tasks import purge_personal_data
+    from expo.privacy.tasks import purge_personal_data
 
     entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "expo.core.tasks.purge_personal_data" in entries
+    assert "expo.privacy.tasks.purge_personal_data" in entries
     assert purge_personal_data.run() == privacy.personal_data_purge(dry_run=True)

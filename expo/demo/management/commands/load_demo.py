@@ -7,7 +7,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from expo.core.demo import DEMO_PASSWORD, DEMO_USERS, DemoSummary, demo_load
+from expo.demo.loader import DEMO_PASSWORD, DEMO_USERS, DemoSummary, demo_load
 
 
 class Command(BaseCommand):
