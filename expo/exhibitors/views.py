@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from expo.core.exceptions import ExpoError, NotFound
-from expo.events.views import render_page
+from expo.core.pages import render_page
 from expo.exhibitors import services
 
 

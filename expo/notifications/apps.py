@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from expo.notifications import account_messages, receivers  # noqa: F401 - registers them
+        # tasks: registered with Celery before outbox.py looks them up by name.
+        from expo.notifications import account_messages, receivers, tasks  # noqa: F401
 
         account_messages.register()

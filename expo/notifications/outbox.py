@@ -9,12 +9,18 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.db import connection, transaction
 
 from expo.accounts.signals import EMAIL_VERIFICATION, PASSWORD_RESET, REGISTRATION_ATTEMPT
 from expo.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
+
+# The tasks that send rows (tasks.py) call the services that call this module, so they
+# are found by their registered names (apps.py imports tasks.py), not imported here.
+DELIVER_TASK = "expo.notifications.tasks.deliver_notification"
+MARK_SENT_TASK = "expo.notifications.tasks.mark_notification_sent"
 
 
 def notification_key(kind: str, *, booking=None, waitlist_entry=None, suffix: str = "") -> str:
@@ -99,8 +105,7 @@ def notifications_queue(keys: list[str]) -> None:
     """Hand rows to Celery; with the broker down they stay pending for the sweep."""
     from kombu.exceptions import OperationalError
 
-    from expo.notifications.tasks import deliver_notification
-
+    deliver_notification = current_app.tasks[DELIVER_TASK]
     for key in keys:
         try:
             deliver_notification.delay(key)
@@ -116,9 +121,7 @@ def notification_mark_sent_later(key: str, sent_at: datetime) -> None:
 
     With the broker down too, the row stays `sending` and the sweep sends it once more.
     """
-    from expo.notifications.tasks import mark_notification_sent
-
     try:
-        mark_notification_sent.delay(key, sent_at.isoformat())
+        current_app.tasks[MARK_SENT_TASK].delay(key, sent_at.isoformat())
     except Exception:
         logger.exception("could not queue the sent mark of notification %s", key)
