@@ -103,7 +103,10 @@ def _check_visitor_may_book(visitor: User, session: Session) -> None:
 
 
 def _take_seats(session: Session, seats: int) -> None:
-    """Invariant 1: one conditional UPDATE; the database decides who gets the last seat."""
+    """One conditional UPDATE; the database decides who gets the last seat.
+
+    docs/architecture.md, invariant 1.
+    """
     taken = Session.objects.filter(
         pk=session.pk,
         status=Session.Status.PUBLISHED,
@@ -491,9 +494,10 @@ def idempotent_request(
 ) -> tuple[int, dict]:
     """Run `perform` once per (user, key); a retry gets the first response back.
 
-    Invariant 3. The key row is inserted first in the same transaction as the work: a
-    racing duplicate blocks on the unique index until the first commits, then replays
-    its stored response. If the work fails, the key goes with it and may be retried.
+    docs/architecture.md, invariant 3. The key row is inserted first in the same
+    transaction as the work: a racing duplicate blocks on the unique index until the
+    first commits, then replays its stored response. If the work fails, the key goes
+    with it and may be retried.
     """
     now = now or timezone.now()
     with transaction.atomic():

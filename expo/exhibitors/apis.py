@@ -163,7 +163,8 @@ class SessionAttendanceApi(APIView):
 def _may_see_attendance(user, session: Session) -> bool:
     if is_expo_staff(user):
         return True
-    # Who acts for which organisation is decided in one place (invariant 6).
+    # Who acts for which organisation is decided in one place (docs/architecture.md,
+    # invariant 6).
     return bool(
         session.host_id
         and selectors.member_exhibitors(user=user).filter(pk=session.host_id).exists()

@@ -1,5 +1,6 @@
 """Ticket mail end to end, with real parts: a Celery worker process on Redis, an SMTP
-server on 127.0.0.1 and PostgreSQL. Invariant 4 under the faults that matter: the broker
+server on 127.0.0.1 and PostgreSQL. docs/architecture.md, invariant 4, under the faults
+that matter: the broker
 down at booking time, a worker killed in the middle of the SMTP conversation, and a mail
 server that says "try again later".
 

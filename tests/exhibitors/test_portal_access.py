@@ -1,4 +1,5 @@
-"""Invariant 6 for exhibitors: who gets what from every endpoint of the exhibitors app.
+"""docs/architecture.md, invariant 6, for exhibitors: who gets what from every endpoint
+of the exhibitors app.
 
 `MATRIX` has one row per (URL name, method) and one expected status per kind of caller.
 `test_every_endpoint_has_a_row` walks the URL resolver, so an endpoint added to the app

@@ -226,7 +226,8 @@ def test_postgres_stopped_while_visitors_book_answers_503_and_recovers(
     assert stream.statuses("after", "page")[200] > 0
     assert stream.answers[-1][2].status < 500
 
-    # Invariant 1 held through the outage: seats taken are exactly what is booked.
+    # docs/architecture.md, invariant 1, held through the outage: seats taken are exactly
+    # what is booked.
     mismatched = private_postgres.query(
         """
         SELECT s.id, s.seats_taken, COALESCE(b.seats, 0) + COALESCE(w.seats, 0)

@@ -1,4 +1,5 @@
-"""Invariant 2 under real concurrency on PostgreSQL: gates racing for the same ticket."""
+"""docs/architecture.md, invariant 2, under real concurrency on PostgreSQL: gates racing
+for the same ticket."""
 
 import uuid
 from collections import Counter
