@@ -7,37 +7,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
-from rest_framework import status
 
 from expo.accounts import signals
+from expo.accounts.errors import EmailTaken, InvalidCredentials, InvalidLink
 from expo.accounts.models import User, new_calendar_token
 from expo.accounts.tokens import email_verification_token, user_from_uidb64
-from expo.core.exceptions import Conflict, ExpoError
 from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
-
-
-class EmailTaken(Conflict):
-    code = "email_taken"
-    default_detail = _("An account with this e-mail address already exists.")
-
-
-class InvalidCredentials(ExpoError):
-    """Wrong e-mail, wrong password or a deactivated account: deliberately one answer,
-    so the endpoint does not tell which addresses have accounts."""
-
-    code = "invalid_credentials"
-    http_status = status.HTTP_400_BAD_REQUEST
-    default_detail = _("Unable to log in with the e-mail address and password given.")
-
-
-class InvalidLink(ExpoError):
-    """A verification or reset link that was forged, has expired or was already used."""
-
-    code = "invalid_link"
-    http_status = status.HTTP_400_BAD_REQUEST
-    default_detail = _("This link has expired or was already used.")
 
 
 def _account_mail_add(*, user: User, kind: str, now: datetime) -> bool:

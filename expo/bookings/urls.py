@@ -1,6 +1,6 @@
 from django.urls import path
 
-from expo.bookings import apis, apis_calendar
+from expo.bookings import apis
 
 urlpatterns = [
     path("bookings/", apis.BookingListCreateApi.as_view(), name="booking-list"),
@@ -21,8 +21,8 @@ urlpatterns = [
     ),
     path(
         "sessions/<int:session_id>/calendar.ics",
-        apis_calendar.SessionCalendarApi.as_view(),
+        apis.SessionCalendarApi.as_view(),
         name="session-calendar",
     ),
-    path("me/calendar.ics", apis_calendar.VisitorCalendarFeedApi.as_view(), name="me-calendar"),
+    path("me/calendar.ics", apis.VisitorCalendarFeedApi.as_view(), name="me-calendar"),
 ]

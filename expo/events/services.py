@@ -7,20 +7,10 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from expo.core.exceptions import Conflict, InvalidInput, NotFound
+from expo.core.exceptions import InvalidInput, NotFound
 from expo.events import signals
+from expo.events.errors import CapacityBelowBooked, SessionNotEditable, SessionNotPending
 from expo.events.models import Session
-
-
-class CapacityBelowBooked(Conflict):
-    code = "capacity_below_booked"
-    default_detail = "The capacity cannot be lower than the seats already booked."
-
-
-class SessionNotEditable(Conflict):
-    code = "session_not_editable"
-    default_detail = "A cancelled session cannot be edited."
-
 
 # When a session's times may fall. Instants near the ends of Python's calendar (year 1,
 # year 9999) parse, but overflow once shown in the expo's time zone, opened for scanning
@@ -126,11 +116,6 @@ def session_cancel(*, session_id: int, reason: str = "", now: datetime | None = 
 
 
 # --- Sessions proposed by exhibitors --------------------------------------------------
-
-
-class SessionNotPending(Conflict):
-    code = "session_not_pending"
-    default_detail = "Only a session waiting for approval can be changed this way."
 
 
 def session_proposal_check(*, host, venue, starts_at, ends_at, now=None) -> None:

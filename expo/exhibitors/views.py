@@ -1,7 +1,7 @@
 """The one exhibitor page a person reaches from an e-mail: the invitation link.
 
 GET shows what the link invites to; POST (a button, with CSRF) accepts it for the
-logged-in person. The rest of the portal is the API (`api_portal.py`).
+logged-in person. The rest of the portal is the API (`apis/portal.py`).
 """
 
 from django.contrib import messages

@@ -60,6 +60,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS
+from expo.notifications.errors import TransientDeliveryError
 from expo.notifications.kinds import MessageKind, message_kind
 from expo.notifications.models import Notification
 from expo.notifications.outbox import notification_mark_sent_later, notifications_queue
@@ -76,10 +77,6 @@ BATCH_SIZE = 1000
 # A sweep re-queues at most this many batches: while workers chew through a backlog,
 # rows that are merely waiting in the queue look stuck too, and their copies are no-ops.
 SWEEP_MAX_BATCHES = 5
-
-
-class TransientDeliveryError(Exception):
-    """SMTP, network or database trouble worth retrying; the row is `pending` again."""
 
 
 # --- Delivery ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 
 from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS
 from expo.notifications import services
-from expo.notifications.services import TransientDeliveryError
+from expo.notifications.errors import TransientDeliveryError
 
 
 @shared_task(

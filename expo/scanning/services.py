@@ -21,12 +21,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import InvalidTicketCode, ticket_code_verify
 from expo.core.exceptions import InvalidInput
 from expo.events.models import Entrance, Venue
+from expo.scanning.errors import NONCE_REFUSED, NonceTaken
 from expo.scanning.models import Scan, ScanDevice
 
 ACCEPTED = Scan.Result.ACCEPTED
@@ -55,19 +55,6 @@ class OfflineWindow:
         if when > self.latest:
             return "scanned_at_in_future"
         return None
-
-
-class NonceTaken(InvalidInput):
-    """The nonce names another account's scan. Answered like any malformed input, so the
-    caller learns nothing about that scan."""
-
-    def __init__(self, fields=None):
-        super().__init__(
-            _("Some fields are not valid."), fields=fields or {"nonce": [NONCE_REFUSED]}
-        )
-
-
-NONCE_REFUSED = _("Use a new nonce for every scan.")
 
 
 def _result(status, reason=None, ticket=None, **extra) -> dict:

@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from expo.accounts.errors import EmailTaken
 from expo.accounts.models import User
-from expo.accounts.services import EmailTaken, user_create
+from expo.accounts.services import user_create
 from expo.core.permissions import EXHIBITOR, ROLES
 from expo.exhibitors.models import Exhibitor
 from expo.exhibitors.services import membership_add
