@@ -35,7 +35,7 @@ from expo.bookings.ticket_codes import ticket_code_verify
 from expo.notifications.models import Notification
 from expo.notifications.services import _message_id, notifications_retry, notifications_sweep
 from tests.bookings.smtp_sink import SmtpSink, attachments_of, free_port, ticket_codes_in
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import SessionFactory, UserFactory, book
 
 pytestmark = [
     pytest.mark.postgres,
@@ -220,13 +220,6 @@ def workers(queue, sink, tmp_path):
 def broker(queue):
     with publishing(broker_url=settings.REDIS_URL, queue=queue):
         yield
-
-
-def book(*, party_size=1, attendees=()):
-    session = SessionFactory()
-    return services.booking_create(
-        visitor=UserFactory(), session_id=session.pk, party_size=party_size, attendees=attendees
-    )
 
 
 def confirmation(booking) -> Notification:

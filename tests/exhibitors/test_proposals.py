@@ -11,8 +11,7 @@ from expo.exhibitors.models import Membership
 from expo.notifications.models import Notification
 from tests.conftest import client_for
 from tests.exhibitors.conftest import another_expo, proposal_body
-from tests.exhibitors.factories import book
-from tests.factories import MembershipFactory, UserFactory, VenueFactory
+from tests.factories import MembershipFactory, UserFactory, VenueFactory, book
 
 pytestmark = pytest.mark.django_db
 

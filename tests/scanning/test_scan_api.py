@@ -19,6 +19,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     VenueFactory,
+    book,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +33,7 @@ def gate_api(gate_staff):
 
 
 def booked_ticket(session=None, party_size=1):
-    session = session or SessionFactory()
-    booking = services.booking_create(
-        visitor=UserFactory(), session_id=session.pk, party_size=party_size
-    )
-    return booking.tickets.order_by("id")
+    return book(session=session, party_size=party_size).tickets.order_by("id")
 
 
 def code_of(ticket):
