@@ -27,7 +27,7 @@ FROM python:3.11-slim
 # Two gunicorn processes per core with two threads each gave the shortest scan tails in
 # bench/scans.py on 2 cores (gunicorn reads WEB_CONCURRENCY and GUNICORN_CMD_ARGS itself).
 # DEBUG off unless a container says otherwise: then SECRET_KEY and a ticket signing key
-# must be given at run time, or nothing starts (config/settings/base.py).
+# must be given at run time, or nothing starts (config/settings/core.py).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \

@@ -1,7 +1,7 @@
 """Offline ticket verification in the gate's browser: milliseconds per code.
 
-DESIGN.md asks for under 5 ms a code. This loads the gate page's own script
-(`expo/bookings/static/expo/gate.js`) into a bare page in headless system Chromium and
+The target is under 5 ms a code (bench/README.md). This loads the gate page's own script
+(`expo/scanning/static/expo/gate.js`) into a bare page in headless system Chromium and
 times `H22Gate.decideOffline`, the function the gate runs when the network is down:
 parse, base32, Ed25519 through WebCrypto, revocation list, session at this venue and
 time window, this device's admissions. The codes are signed by the project's own signer

@@ -292,11 +292,11 @@ def seed(count: int) -> dict:
 def row_counts() -> Counter:
     from django.db.models import Count
 
-    from expo.bookings.models import Notification
+    from expo.notifications.models import Notification
 
     return Counter(
         dict(
-            Notification.objects.filter(kind=Notification.Kind.REMINDER)
+            Notification.objects.filter(kind="reminder")
             .order_by()
             .values_list("status")
             .annotate(n=Count("pk"))
@@ -312,7 +312,7 @@ def run(count: int, env: dict, deadline: float, later: int) -> dict:
     from django.db import connections
 
     from config.celery import app
-    from expo.bookings.notifications import reminders_queue_due
+    from expo.bookings.messages import reminders_queue_due
 
     connections.close_all()  # the database is about to be dropped
     # Other work on this machine shows here: the run's own processes have not started.

@@ -11,6 +11,8 @@ api_v1 = [
     path("", include("expo.events.urls")),
     path("", include("expo.exhibitors.urls")),
     path("", include("expo.bookings.urls")),
+    path("", include("expo.scanning.urls")),
+    path("", include("expo.privacy.urls")),
 ]
 
 urlpatterns = [
@@ -31,7 +33,7 @@ urlpatterns = [
     # The page invitation e-mails link to (exhibitor members).
     path("", include("expo.exhibitors.urls_pages")),
     # Gate staff's scanning page.
-    path("", include("expo.bookings.urls_gate")),
+    path("", include("expo.scanning.urls_pages")),
     # Expo staff's desk.
     path("", include("expo.staff.urls")),
 ]

@@ -17,8 +17,8 @@ from knox.models import AuthToken
 from expo.accounts.models import User
 from expo.accounts.services import user_set_role
 from expo.accounts.throttles import LoginPerAddressThrottle, LoginPerEmailThrottle
+from expo.core.pages import throttle_wait
 from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
-from expo.events.views import throttle_wait
 
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 

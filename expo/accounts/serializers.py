@@ -82,7 +82,7 @@ class UserOutputSerializer(serializers.ModelSerializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx answer (DESIGN.md, HTTP API contract)."""
+    """The body of every 4xx answer (docs/api.md, "Every error")."""
 
     code = serializers.CharField(help_text="Stable, machine-readable snake_case reason.")
     detail = serializers.CharField(help_text="Human text in the request's language.")

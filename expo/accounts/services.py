@@ -7,38 +7,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
-from rest_framework import status
 
 from expo.accounts import signals
+from expo.accounts.errors import EmailTaken, InvalidCredentials, InvalidLink
 from expo.accounts.models import User, new_calendar_token
 from expo.accounts.tokens import email_verification_token, user_from_uidb64
-from expo.core.exceptions import Conflict, ExpoError
 from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
-from expo.core.privacy import personal_data_erase
-
-
-class EmailTaken(Conflict):
-    code = "email_taken"
-    default_detail = _("An account with this e-mail address already exists.")
-
-
-class InvalidCredentials(ExpoError):
-    """Wrong e-mail, wrong password or a deactivated account: deliberately one answer,
-    so the endpoint does not tell which addresses have accounts."""
-
-    code = "invalid_credentials"
-    http_status = status.HTTP_400_BAD_REQUEST
-    default_detail = _("Unable to log in with the e-mail address and password given.")
-
-
-class InvalidLink(ExpoError):
-    """A verification or reset link that was forged, has expired or was already used."""
-
-    code = "invalid_link"
-    http_status = status.HTTP_400_BAD_REQUEST
-    default_detail = _("This link has expired or was already used.")
 
 
 def _account_mail_add(*, user: User, kind: str, now: datetime) -> bool:
@@ -185,7 +160,15 @@ def auth_tokens_revoke_all(*, user: User) -> int:
     return deleted
 
 
-EXPO_APPS = ("accounts", "events", "exhibitors", "bookings", "knox")
+EXPO_APPS = (
+    "accounts",
+    "events",
+    "notifications",
+    "exhibitors",
+    "bookings",
+    "scanning",
+    "knox",
+)
 
 
 def _grant_expo_staff_permissions(group: Group) -> None:
@@ -204,7 +187,8 @@ def user_calendar_token_rotate(*, user: User) -> User:
 def user_erase(*, user: User, now: datetime | None = None) -> User:
     """GDPR erasure: give back what the person still holds, then forget who they were.
 
-    Every app that holds personal data erases its part (`expo.core.privacy`): future
+    Every app that holds personal data erases its part (`signals.user_erasing`, received
+    by the privacy app, which asks each app's `privacy.py`): future
     bookings are cancelled and open waitlist entries left (`expo/bookings/privacy.py`);
     booking, ticket and scan rows stay without names, so attendance and occupancy figures
     still add up. The account can no longer log in, use its API token or its calendar
@@ -220,7 +204,7 @@ def user_erase(*, user: User, now: datetime | None = None) -> User:
         return user
 
     # Bookings, scans, the outbox, leads and invitations: each app forgets its part.
-    personal_data_erase(user=user, now=now)
+    signals.user_erasing.send(sender=User, user=user, now=now)
     AuthToken.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk}@erased.invalid"

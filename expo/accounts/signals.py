@@ -11,6 +11,11 @@ from django.dispatch import Signal
 # one of the kind went out too recently to send another.
 account_mail_requested = Signal()
 
+# A person's account is being erased. Arguments: ``user`` (row locked, still holding the
+# address) and ``now``. Sent inside the erasure's transaction before the account itself
+# is anonymised; receivers forget what their apps hold about the person.
+user_erasing = Signal()
+
 EMAIL_VERIFICATION = "email_verification"
 PASSWORD_RESET = "password_reset"
 REGISTRATION_ATTEMPT = "registration_attempt"

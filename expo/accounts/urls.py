@@ -10,6 +10,5 @@ urlpatterns = [
     path("auth/verify-email/", apis.EmailVerifyApi.as_view(), name="auth-verify-email"),
     path("me/", apis.MeApi.as_view(), name="me"),
     path("me/verify-email/", apis.EmailVerifyResendApi.as_view(), name="me-verify-email"),
-    path("me/export/", apis.MeExportApi.as_view(), name="me-export"),
     path("me/calendar-token/", apis.CalendarTokenApi.as_view(), name="me-calendar-token"),
 ]

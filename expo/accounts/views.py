@@ -21,7 +21,7 @@ from expo.accounts import services
 from expo.accounts.forms import LoginForm, PasswordResetRequestForm, RegisterForm
 from expo.accounts.throttles import LoginPerAddressThrottle, LoginPerEmailThrottle, RegisterThrottle
 from expo.core.exceptions import ExpoError
-from expo.events.views import throttle_wait
+from expo.core.pages import throttle_wait
 
 HOME = "events:programme"
 

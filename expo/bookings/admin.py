@@ -1,7 +1,7 @@
 """Bookings, the waitlist and the e-mail outbox in the admin, for expo staff.
 
 Read-only by design: seats, tickets and messages change only through the services
-(`services.py`, `notifications.py`), which keep the counters and the outbox honest. An
+(`services.py`, `expo/notifications/services.py`), which keep the counters and the outbox honest. An
 edit form here would let a status change skip the seat count or resend nothing.
 """
 
@@ -12,15 +12,12 @@ from django.utils.translation import ngettext
 from expo.bookings.models import (
     Booking,
     IdempotencyKey,
-    Notification,
-    Scan,
     Ticket,
     WaitlistEntry,
 )
-from expo.bookings.notifications import notifications_retry
-from expo.bookings.scanning import scans_mark_reviewed
 from expo.bookings.services import booking_cancel
 from expo.events.admin import ExpoLocalTimeMixin
+from expo.notifications.models import Notification
 
 
 class ReadOnlyAdmin(ExpoLocalTimeMixin, admin.ModelAdmin):
@@ -128,97 +125,9 @@ class WaitlistEntryAdmin(ReadOnlyAdmin):
     search_fields = ("visitor__email", "visitor__name", "session__title_sv", "session__title_en")
 
 
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = (
-        "key",
-        "kind",
-        "status",
-        "attempts",
-        "interruptions",
-        "error",
-        "created_at",
-        "sent_at",
-    )
-    list_filter = ("status", "kind")
-    search_fields = ("key", "booking__reference", "last_error")
-    date_hierarchy = "created_at"
-    actions = ["retry_delivery"]
-
-    @admin.display(description=_("last error"))
-    def error(self, notification):
-        text = notification.last_error
-        return text if len(text) <= 80 else f"{text[:79]}…"
-
-    @admin.action(description=_("Retry delivery of failed messages"), permissions=["retry"])
-    def retry_delivery(self, request, queryset):
-        retried = notifications_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(
-            request,
-            ngettext("%d message queued again.", "%d messages queued again.", retried) % retried,
-            messages.SUCCESS,
-        )
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("bookings.change_notification")
-
-
 @admin.register(IdempotencyKey)
 class IdempotencyKeyAdmin(ReadOnlyAdmin):
     list_display = ("user", "key", "response_status", "created_at", "expires_at")
     list_select_related = ("user",)
     search_fields = ("user__email", "key")
     date_hierarchy = "created_at"
-
-
-class ScanReviewFilter(admin.SimpleListFilter):
-    title = _("review")
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("open", _("Flagged, to review")), ("reviewed", _("Flagged, reviewed"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(flagged=True, reviewed_at__isnull=True)
-        if self.value() == "reviewed":
-            return queryset.filter(flagged=True, reviewed_at__isnull=False)
-        return queryset
-
-
-@admin.register(Scan)
-class ScanAdmin(ReadOnlyAdmin):
-    """The scan log; flagged offline admissions are the ones staff must look at."""
-
-    list_display = (
-        "scanned_at",
-        "entrance",
-        "direction",
-        "result",
-        "reason",
-        "offline",
-        "flagged",
-        "reviewed_at",
-        "scanned_by",
-        "ticket",
-    )
-    list_filter = (ScanReviewFilter, "flagged", "offline", "result", "direction")
-    list_select_related = ("entrance__venue", "scanned_by", "ticket")
-    search_fields = ("nonce", "ticket__booking__reference", "scanned_by__email")
-    date_hierarchy = "scanned_at"
-    exclude = ("response",)  # the stored answer quotes the attendee's name
-    actions = ["mark_reviewed"]
-
-    @admin.action(description=_("Mark selected flagged scans as reviewed"), permissions=["review"])
-    def mark_reviewed(self, request, queryset):
-        reviewed = scans_mark_reviewed(
-            scan_ids=list(queryset.values_list("pk", flat=True)), by=request.user
-        )
-        self.message_user(
-            request,
-            ngettext("%d scan marked reviewed.", "%d scans marked reviewed.", reviewed) % reviewed,
-            messages.SUCCESS,
-        )
-
-    def has_review_permission(self, request):
-        return request.user.has_perm("bookings.change_scan")

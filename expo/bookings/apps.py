@@ -7,8 +7,6 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self):
-        from expo.bookings import checks, receivers  # noqa: F401 - registers them
-        from expo.bookings.privacy import BookingsPersonalData
-        from expo.core.privacy import personal_data_register
+        from expo.bookings import checks, messages, receivers  # noqa: F401 - registers them
 
-        personal_data_register(BookingsPersonalData())
+        messages.register()

@@ -1,8 +1,8 @@
-"""What bookings, tickets, scans and the outbox hold about people (`expo.core.privacy`).
+"""What bookings, tickets and the outbox hold about people (`expo.core.privacy`).
 
 Erasure and retention both keep the rows that figures rest on (bookings, tickets,
-scans, outbox rows) and take out what names or reaches a person: attendee names and
-addresses, names quoted in stored scan results, recipients and stored message facts.
+outbox rows) and take out what names or reaches a person: attendee names and
+addresses, recipients and stored message facts. Scans: expo/scanning/privacy.py.
 """
 
 from datetime import date, datetime, timedelta
@@ -13,14 +13,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from expo.bookings.models import (
     Booking,
     IdempotencyKey,
-    Notification,
-    Scan,
-    ScanDevice,
     Ticket,
     WaitlistEntry,
 )
 from expo.bookings.services import booking_cancel, waitlist_leave
 from expo.core.privacy import PersonalData
+from expo.notifications.models import Notification
 
 FINAL_STATUSES = (
     Notification.Status.SENT,
@@ -53,25 +51,9 @@ class BookingsPersonalData(PersonalData):
             .prefetch_related(notifications)
             .order_by("created_at", "pk")
         )
-        scans = (
-            Scan.objects.filter(ticket__booking__visitor=user)
-            .select_related("entrance__venue")
-            .order_by("scanned_at", "pk")
-        )
         return {
             "bookings": [_booking_export(booking) for booking in bookings],
             "waitlist_entries": [_waitlist_export(entry) for entry in entries],
-            "scans": [
-                {
-                    "ticket": scan.ticket_id,
-                    "entrance": f"{scan.entrance.venue.name} – {scan.entrance.name}",
-                    "direction": scan.direction,
-                    "scanned_at": scan.scanned_at,
-                    "result": scan.result,
-                    "reason": scan.reason,
-                }
-                for scan in scans
-            ],
             "messages": [
                 {
                     "kind": row.kind,
@@ -113,8 +95,6 @@ class BookingsPersonalData(PersonalData):
                 booking_cancel(booking_id=pk, now=now)
 
         Ticket.objects.filter(booking__visitor=user).update(attendee_name="", attendee_email="")
-        _scan_results_scrub(Scan.objects.filter(ticket__booking__visitor=user))
-        ScanDevice.objects.filter(staff=user).delete()
         # Stored booking responses, replayed on retries, carry attendee names.
         IdempotencyKey.objects.filter(user=user).delete()
         rows = Notification.objects.filter(
@@ -140,9 +120,6 @@ class BookingsPersonalData(PersonalData):
     def purge(self, *, ended_before: date, now: datetime, dry_run: bool) -> dict[str, int]:
         past = Q(session__expo__ends_on__lt=ended_before)
         tickets = Ticket.objects.filter(past).exclude(attendee_name="", attendee_email="")
-        scans = _scans_naming_someone(
-            Scan.objects.filter(ticket__session__expo__ends_on__lt=ended_before)
-        )
         about_bookings = Notification.objects.filter(
             Q(booking__session__expo__ends_on__lt=ended_before)
             | Q(waitlist_entry__session__expo__ends_on__lt=ended_before)
@@ -160,12 +137,10 @@ class BookingsPersonalData(PersonalData):
         ).exclude(email="", context={}, last_error="")
         counts = {
             "ticket_names": tickets.count(),
-            "scan_results": scans.count(),
             "messages": messages.count(),
         }
         if not dry_run:
             tickets.update(attendee_name="", attendee_email="")
-            _scan_results_scrub(scans)
             # A row to an address alone has nothing left once the address goes
             # (`notification_has_target`): the row goes.
             messages.filter(
@@ -175,6 +150,9 @@ class BookingsPersonalData(PersonalData):
         return counts
 
 
+personal_data = BookingsPersonalData()
+
+
 def _messages_to(user) -> QuerySet[Notification]:
     """Messages about no booking (invitations, proposal decisions) to this person."""
     return Notification.objects.filter(
@@ -182,20 +160,6 @@ def _messages_to(user) -> QuerySet[Notification]:
         booking__isnull=True,
         waitlist_entry__isnull=True,
     )
-
-
-def _scans_naming_someone(scans: QuerySet[Scan]) -> QuerySet[Scan]:
-    return scans.filter(response__ticket__has_key="attendee_name").exclude(
-        response__ticket__attendee_name=""
-    )
-
-
-def _scan_results_scrub(scans: QuerySet[Scan]) -> None:
-    """Stored scan results (replayed by nonce) quote the attendee's name."""
-    named = list(_scans_naming_someone(scans).only("pk", "response"))
-    for scan in named:
-        scan.response["ticket"]["attendee_name"] = ""
-    Scan.objects.bulk_update(named, ["response"], batch_size=500)
 
 
 def _booking_export(booking: Booking) -> dict:

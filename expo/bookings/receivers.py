@@ -1,11 +1,24 @@
-"""What bookings does when a lower app tells it something (connected in apps.py)."""
+"""What bookings does when the catalogue tells it something (connected in apps.py).
+
+Each runs inside the sender's transaction (expo/events/signals.py) and calls one service.
+"""
 
 from django.dispatch import receiver
 
-from expo.accounts.signals import account_mail_requested
-from expo.bookings.outbox import account_mail_add
+from expo.bookings import services
+from expo.events import signals
 
 
-@receiver(account_mail_requested, dispatch_uid="bookings.account_mail")
-def queue_account_mail(sender, *, user, kind, now, **kwargs) -> bool:
-    return account_mail_add(user=user, kind=kind, now=now)
+@receiver(signals.session_cancelled, dispatch_uid="bookings.session_cancelled")
+def cancel_bookings_of_cancelled_session(sender, *, session, now, **kwargs) -> None:
+    services.session_bookings_cancel(session=session, now=now)
+
+
+@receiver(signals.session_moved, dispatch_uid="bookings.session_moved")
+def tell_booked_visitors_of_move(sender, *, session, **kwargs) -> None:
+    services.session_bookings_tell_moved(session=session)
+
+
+@receiver(signals.session_seats_may_be_free, dispatch_uid="bookings.session_seats")
+def offer_free_seats(sender, *, session, now, **kwargs) -> None:
+    services.waitlist_offer_free_seats(session=session, now=now)

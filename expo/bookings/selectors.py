@@ -1,4 +1,5 @@
-"""Reads of bookings and waitlist entries, scoped to who is asking (invariant 6)."""
+"""Reads of bookings and waitlist entries, scoped to who is asking
+(docs/architecture.md, invariant 6)."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce

@@ -96,7 +96,3 @@ class WaitlistEntrySerializer(serializers.ModelSerializer):
 
     def get_position(self, entry) -> int | None:
         return waitlist_position(entry)
-
-
-class SessionCancelInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

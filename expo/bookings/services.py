@@ -20,14 +20,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from expo.accounts.models import User
-from expo.bookings import errors
-from expo.bookings.models import Booking, IdempotencyKey, Notification, Ticket, WaitlistEntry
-from expo.bookings.outbox import notifications_add
+from expo.bookings import errors, messages
+from expo.bookings.models import Booking, IdempotencyKey, Ticket, WaitlistEntry
 from expo.bookings.recipients import attendee_addresses_to_mail
 from expo.core.exceptions import NotFound
 from expo.core.permissions import is_scan_only
 from expo.events.models import Session
 from expo.events.selectors import expo_day_bounds
+from expo.notifications.outbox import notifications_add
 
 # Unambiguous on paper and over the phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -103,7 +103,10 @@ def _check_visitor_may_book(visitor: User, session: Session) -> None:
 
 
 def _take_seats(session: Session, seats: int) -> None:
-    """Invariant 1: one conditional UPDATE; the database decides who gets the last seat."""
+    """One conditional UPDATE; the database decides who gets the last seat.
+
+    docs/architecture.md, invariant 1.
+    """
     taken = Session.objects.filter(
         pk=session.pk,
         status=Session.Status.PUBLISHED,
@@ -162,7 +165,7 @@ def _insert_booking(
             for attendee in named
         ]
     )
-    notifications_add(Notification.Kind.BOOKING_CONFIRMED, bookings=[booking])
+    notifications_add(messages.BOOKING_CONFIRMED, bookings=[booking])
     return booking
 
 
@@ -216,7 +219,7 @@ def booking_cancel(*, booking_id: int, by_staff: bool = False, now: datetime | N
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by_staff"])
         # Tickets already released as no-shows gave their seats back then.
         freed = _revoke_tickets(Ticket.objects.filter(booking=booking), now)
-        notifications_add(Notification.Kind.BOOKING_CANCELLED, bookings=[booking])
+        notifications_add(messages.BOOKING_CANCELLED, bookings=[booking])
         _release_seats(session, freed, now)
     return booking
 
@@ -272,7 +275,7 @@ def waitlist_offer_free_seats(*, session: Session, now: datetime) -> list[Waitli
     held = sum(entry.party_size for entry in offered)
     Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + held)
     session.seats_taken += held
-    notifications_add(Notification.Kind.WAITLIST_OFFER, waitlist_entries=offered)
+    notifications_add(messages.WAITLIST_OFFER, waitlist_entries=offered)
     return offered
 
 
@@ -388,7 +391,7 @@ def waitlist_expire_offers(*, now: datetime | None = None) -> int:
             WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in lapsed]).update(
                 status=WaitlistEntry.Status.EXPIRED
             )
-            notifications_add(Notification.Kind.OFFER_EXPIRED, waitlist_entries=lapsed)
+            notifications_add(messages.OFFER_EXPIRED, waitlist_entries=lapsed)
             _release_seats(session, sum(entry.party_size for entry in lapsed), now)
             expired_count += len(lapsed)
     return expired_count
@@ -425,7 +428,7 @@ def tickets_release_no_shows(*, now: datetime | None = None) -> int:
             booking_ids = set(unscanned.values_list("booking_id", flat=True))
             count = unscanned.update(status=Ticket.Status.RELEASED, revoked_at=now)
             notifications_add(
-                Notification.Kind.TICKET_RELEASED,
+                messages.TICKET_RELEASED,
                 bookings=Booking.objects.filter(pk__in=booking_ids),
             )
             _release_seats(session, count, now)
@@ -436,42 +439,41 @@ def tickets_release_no_shows(*, now: datetime | None = None) -> int:
 # --- Sessions --------------------------------------------------------------------------
 
 
-def session_cancel(*, session_id: int, reason: str = "", now: datetime | None = None) -> Session:
-    """Staff cancel a session: every booking cancelled, tickets revoked, waitlist closed.
+def session_bookings_cancel(*, session: Session, now: datetime) -> None:
+    """A cancelled session takes its bookings and waitlist with it; everyone is told.
 
-    Idempotent. Waitlist entries are closed before bookings are cancelled, so an offer
-    accepted concurrently is committed first and then cancelled with the rest.
+    Precondition: inside the cancellation's transaction with the session's row locked
+    (`expo.events.services.session_cancel`). Waitlist entries are closed before bookings
+    are cancelled, so an offer accepted concurrently is committed first and then
+    cancelled with the rest.
     """
-    now = now or timezone.now()
-    with transaction.atomic():
-        session = _lock_session(session_id)
-        if session.status == Session.Status.CANCELLED:
-            return session
-        open_entries = list(
-            WaitlistEntry.objects.select_for_update().filter(
-                session=session, status__in=WaitlistEntry.OPEN_STATUSES
-            )
+    assert connection.in_atomic_block
+    open_entries = list(
+        WaitlistEntry.objects.select_for_update().filter(
+            session=session, status__in=WaitlistEntry.OPEN_STATUSES
         )
-        WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in open_entries]).update(
-            status=WaitlistEntry.Status.CLOSED
-        )
-        bookings = list(
-            Booking.objects.select_for_update().filter(
-                session=session, status=Booking.Status.CONFIRMED
-            )
-        )
-        Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).update(
-            status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by_staff=True
-        )
-        _revoke_tickets(Ticket.objects.filter(session=session), now)
-        session.status = Session.Status.CANCELLED
-        session.status_reason = reason
-        session.seats_taken = 0
-        session.save(update_fields=["status", "status_reason", "seats_taken", "updated_at"])
-        notifications_add(
-            Notification.Kind.SESSION_CANCELLED, bookings=bookings, waitlist_entries=open_entries
-        )
-    return session
+    )
+    WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in open_entries]).update(
+        status=WaitlistEntry.Status.CLOSED
+    )
+    bookings = list(
+        Booking.objects.select_for_update().filter(session=session, status=Booking.Status.CONFIRMED)
+    )
+    Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by_staff=True
+    )
+    _revoke_tickets(Ticket.objects.filter(session=session), now)
+    notifications_add(messages.SESSION_CANCELLED, bookings=bookings, waitlist_entries=open_entries)
+
+
+def session_bookings_tell_moved(*, session: Session) -> None:
+    """Tell everyone booked that the session's time or place changed.
+
+    Precondition: inside the change's transaction.
+    """
+    bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
+    version = session.updated_at.strftime("%Y%m%d%H%M%S%f")
+    notifications_add(messages.SESSION_CHANGED, bookings=bookings, suffix=version)
 
 
 # --- Idempotency -----------------------------------------------------------------------
@@ -492,9 +494,10 @@ def idempotent_request(
 ) -> tuple[int, dict]:
     """Run `perform` once per (user, key); a retry gets the first response back.
 
-    Invariant 3. The key row is inserted first in the same transaction as the work: a
-    racing duplicate blocks on the unique index until the first commits, then replays
-    its stored response. If the work fails, the key goes with it and may be retried.
+    docs/architecture.md, invariant 3. The key row is inserted first in the same
+    transaction as the work: a racing duplicate blocks on the unique index until the
+    first commits, then replays its stored response. If the work fails, the key goes
+    with it and may be retried.
     """
     now = now or timezone.now()
     with transaction.atomic():

@@ -1,17 +1,13 @@
 """Celery entry points: thin, take ids, call a service.
 
-Routes (settings.CELERY_TASK_ROUTES): ``deliver_*`` on the mail queue, the rest on
-housekeeping. Every task is safe to run twice, so `acks_late` redelivery after a worker
-died costs nothing worse than a no-op.
+Routes (settings.CELERY_TASK_ROUTES): housekeeping. Every task is safe to run twice, so
+`acks_late` redelivery after a worker died costs nothing worse than a no-op.
 """
 
 from celery import shared_task
-from django.conf import settings
-from django.utils.dateparse import parse_datetime
 
-from expo.bookings import notifications, services
-from expo.bookings.notifications import TransientDeliveryError
-from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS
+from expo.bookings import messages, services
+from expo.notifications.tasks import BULK_LIMITS
 
 
 @shared_task(acks_late=True)
@@ -24,54 +20,9 @@ def purge_idempotency_keys() -> int:
     return services.idempotency_keys_purge()
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(TransientDeliveryError,),
-    retry_backoff=settings.NOTIFICATION_RETRY_BACKOFF_SECONDS,
-    retry_backoff_max=10 * 60,
-    # The row counts its own attempts and gives up first; this only bounds the chain.
-    max_retries=settings.NOTIFICATION_MAX_ATTEMPTS,
-)
-def deliver_notification(self, key: str) -> str:
-    """Send one outbox row; SMTP or database trouble retries with exponential backoff.
-
-    Run eagerly (the embedded default, tests) there is no broker to hold a delayed
-    retry and Celery would raise its `Retry` into the code that queued the task, so the
-    tries are made at once instead; the last one ends the row as `failed`.
-    """
-    for _try in range(settings.NOTIFICATION_MAX_ATTEMPTS - 1):
-        try:
-            return notifications.notification_deliver(key=key)
-        except TransientDeliveryError:
-            if not self.request.is_eager:
-                raise
-    return notifications.notification_deliver(key=key)
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=DATABASE_UNAVAILABLE_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=None,  # the mail is out: the mark is retried until it sticks
-)
-def mark_notification_sent(key: str, sent_at: str) -> bool:
-    return notifications.notification_mark_sent(key=key, sent_at=parse_datetime(sent_at))
-
-
-# Bulk hand-offs: queuing 100 000 reminders takes longer than the default soft limit.
-BULK_LIMITS = {"soft_time_limit": 10 * 60, "time_limit": 11 * 60}
-
-
-@shared_task(acks_late=True, **BULK_LIMITS)
-def sweep_notifications() -> int:
-    return notifications.notifications_sweep()
-
-
 @shared_task(acks_late=True, **BULK_LIMITS)
 def queue_due_reminders() -> int:
-    return notifications.reminders_queue_due()
+    return messages.reminders_queue_due()
 
 
 @shared_task(acks_late=True)

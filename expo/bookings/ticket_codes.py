@@ -1,4 +1,5 @@
-"""Signed ticket codes: what a ticket's QR carries and what the gates check (invariant 5).
+"""Signed ticket codes: what a ticket's QR carries and what the gates check
+(docs/architecture.md, invariant 5).
 
 A code proves on its own, with no database and no network, that the expo issued this
 ticket for this session: it is an Ed25519 signature over the ticket and session ids.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from expo.bookings import apis, apis_calendar, apis_scans
+from expo.bookings import apis
 
 urlpatterns = [
     path("bookings/", apis.BookingListCreateApi.as_view(), name="booking-list"),
@@ -14,9 +14,6 @@ urlpatterns = [
         apis.WaitlistJoinApi.as_view(),
         name="session-waitlist",
     ),
-    path(
-        "sessions/<int:session_id>/cancel/", apis.SessionCancelApi.as_view(), name="session-cancel"
-    ),
     path("waitlist/", apis.WaitlistListApi.as_view(), name="waitlist-list"),
     path("waitlist/<int:entry_id>/", apis.WaitlistEntryApi.as_view(), name="waitlist-detail"),
     path(
@@ -24,22 +21,8 @@ urlpatterns = [
     ),
     path(
         "sessions/<int:session_id>/calendar.ics",
-        apis_calendar.SessionCalendarApi.as_view(),
+        apis.SessionCalendarApi.as_view(),
         name="session-calendar",
     ),
-    path("me/calendar.ics", apis_calendar.VisitorCalendarFeedApi.as_view(), name="me-calendar"),
-    path("scans/", apis_scans.ScanApi.as_view(), name="scan"),
-    path("scans/batch/", apis_scans.ScanBatchApi.as_view(), name="scan-batch"),
-    path("scans/keys/", apis_scans.ScanKeysApi.as_view(), name="scan-keys"),
-    path("scans/revoked/", apis_scans.RevokedTicketsApi.as_view(), name="scan-revoked"),
-    path(
-        "venues/<slug:slug>/occupancy/",
-        apis_scans.VenueOccupancyApi.as_view(),
-        name="venue-occupancy",
-    ),
-    path(
-        "sessions/<int:session_id>/attendance/",
-        apis_scans.SessionAttendanceApi.as_view(),
-        name="session-attendance",
-    ),
+    path("me/calendar.ics", apis.VisitorCalendarFeedApi.as_view(), name="me-calendar"),
 ]

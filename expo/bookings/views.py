@@ -23,9 +23,10 @@ from expo.bookings.apis import BookingWriteThrottle
 from expo.bookings.forms import BookingForm, WaitlistForm
 from expo.bookings.models import Booking, WaitlistEntry
 from expo.core.exceptions import ExpoError, NotFound
+from expo.core.pages import render_page, throttle_wait
 from expo.core.permissions import is_scan_only
 from expo.events.selectors import session_list
-from expo.events.views import render_page, session_map_url, session_page_render, throttle_wait
+from expo.events.views import session_map_url, session_page_render
 
 LOGIN_URL = "accounts:login"
 

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from expo.bookings.services import session_cancel
 from expo.core.exceptions import ExpoError
 from expo.events.models import Entrance, Exhibition, Expo, Session, Theme, Venue
-from expo.events.services import session_approve, session_reject, session_update
+from expo.events.services import session_approve, session_cancel, session_reject, session_update
 
 # Cancelling tells every booked visitor at once, so it asks first, like deleting does.
 _CANCEL_CONFIRMATION = engines["django"].from_string(

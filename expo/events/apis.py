@@ -2,13 +2,16 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from expo.core.exceptions import NotFound
 from expo.core.permissions import IsExpoStaff, IsGateStaff, is_expo_staff
 from expo.events import selectors, services
 from expo.events.filters import SessionFilter
 from expo.events.serializers import (
     EntranceSerializer,
     ExhibitionSerializer,
+    SessionCancelInputSerializer,
     SessionSerializer,
     SessionWriteSerializer,
     StaffSessionSerializer,
@@ -109,3 +112,19 @@ class SessionDetailApi(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         session = services.session_update(session_id=int(pk), data=dict(serializer.validated_data))
         return _session_response(request, session.pk)
+
+
+class SessionCancelApi(APIView):
+    """Staff cancel a session; every visitor booked or waiting is told."""
+
+    permission_classes = [IsExpoStaff]
+
+    @extend_schema(request=SessionCancelInputSerializer, responses=StaffSessionSerializer)
+    def post(self, request, session_id):
+        serializer = SessionCancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not selectors.session_list(include_unpublished=True).filter(pk=session_id).exists():
+            raise NotFound()
+        services.session_cancel(session_id=session_id, reason=serializer.validated_data["reason"])
+        session = selectors.session_list(include_unpublished=True).get(pk=session_id)
+        return Response(StaffSessionSerializer(session, context={"request": request}).data)

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 from expo.events.models import Entrance, Exhibition, Session, Theme, Venue
-from expo.exhibitors.models import Exhibitor
 
 
 class VenueRefSerializer(serializers.ModelSerializer):
@@ -74,6 +73,11 @@ class ExhibitionSerializer(serializers.ModelSerializer):
             "venue",
             "themes",
         ]
+
+
+# A session's host lives in the exhibitors app, a layer above: reached through the
+# relation that names it, never imported (docs/architecture.md).
+Exhibitor = Session._meta.get_field("host").related_model
 
 
 class ExhibitorRefSerializer(serializers.ModelSerializer):
@@ -188,3 +192,7 @@ class SessionWriteSerializer(SessionFieldsSerializer):
         ],
         required=False,
     )
+
+
+class SessionCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

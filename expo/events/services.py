@@ -1,29 +1,16 @@
-"""Writes to the catalogue. Booking-side effects (waitlist offers) are called from here."""
+"""Writes to the catalogue. It tells the apps above it through `signals.py`, sent inside
+the change's transaction; it never calls them (docs/architecture.md)."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from expo.bookings.models import Booking, Notification
-from expo.bookings.outbox import notification_to_person_add, notifications_add
-from expo.bookings.services import waitlist_offer_free_seats
-from expo.core.exceptions import Conflict, InvalidInput, NotFound
+from expo.core.exceptions import InvalidInput, NotFound
+from expo.events import signals
+from expo.events.errors import CapacityBelowBooked, SessionNotEditable, SessionNotPending
 from expo.events.models import Session
-from expo.exhibitors.models import Membership
-
-
-class CapacityBelowBooked(Conflict):
-    code = "capacity_below_booked"
-    default_detail = "The capacity cannot be lower than the seats already booked."
-
-
-class SessionNotEditable(Conflict):
-    code = "session_not_editable"
-    default_detail = "A cancelled session cannot be edited."
-
 
 # When a session's times may fall. Instants near the ends of Python's calendar (year 1,
 # year 9999) parse, but overflow once shown in the expo's time zone, opened for scanning
@@ -103,24 +90,32 @@ def session_update(*, session_id: int, data: dict) -> Session:
     if themes is not None:
         session.themes.set(themes)
     if before != (session.starts_at, session.ends_at, session.venue_id):
-        _tell_booked_visitors_of_change(session)
+        signals.session_moved.send(sender=Session, session=session)
     # More capacity (or a newly published session) may seat parties on the waitlist.
-    waitlist_offer_free_seats(session=session, now=timezone.now())
+    signals.session_seats_may_be_free.send(sender=Session, session=session, now=timezone.now())
     return session
 
 
-def _tell_booked_visitors_of_change(session: Session) -> None:
-    bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
-    version = session.updated_at.strftime("%Y%m%d%H%M%S%f")
-    notifications_add(Notification.Kind.SESSION_CHANGED, bookings=bookings, suffix=version)
+def session_cancel(*, session_id: int, reason: str = "", now: datetime | None = None) -> Session:
+    """Staff cancel a session: it holds no seats any more, and every booking and waitlist
+    entry goes with it (`signals.session_cancelled`, received by bookings).
+
+    Idempotent. The session's row is locked first, so no booking or offer can slip in.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = Session.objects.select_for_update(no_key=True).get(pk=session_id)
+        if session.status == Session.Status.CANCELLED:
+            return session
+        session.status = Session.Status.CANCELLED
+        session.status_reason = reason
+        session.seats_taken = 0
+        session.save(update_fields=["status", "status_reason", "seats_taken", "updated_at"])
+        signals.session_cancelled.send(sender=Session, session=session, now=now)
+    return session
 
 
 # --- Sessions proposed by exhibitors --------------------------------------------------
-
-
-class SessionNotPending(Conflict):
-    code = "session_not_pending"
-    default_detail = "Only a session waiting for approval can be changed this way."
 
 
 def session_proposal_check(*, host, venue, starts_at, ends_at, now=None) -> None:
@@ -161,7 +156,7 @@ def session_approve(*, session_id: int, approved_by) -> Session:
     session.status = Session.Status.PUBLISHED
     session.status_reason = ""
     session.save(update_fields=["status", "status_reason", "updated_at"])
-    _tell_proposer(session, Notification.Kind.SESSION_APPROVED)
+    signals.session_proposal_decided.send(sender=Session, session=session, approved=True)
     return session
 
 
@@ -175,7 +170,7 @@ def session_reject(*, session_id: int, reason: str, rejected_by) -> Session:
     session.status = Session.Status.REJECTED
     session.status_reason = reason
     session.save(update_fields=["status", "status_reason", "updated_at"])
-    _tell_proposer(session, Notification.Kind.SESSION_REJECTED)
+    signals.session_proposal_decided.send(sender=Session, session=session, approved=False)
     return session
 
 
@@ -191,47 +186,3 @@ def _pending_session_locked(session_id: int) -> Session:
     if session.status != Session.Status.PENDING:
         raise SessionNotPending(extra={"status": session.status})
     return session
-
-
-def _tell_proposer(session: Session, kind: str) -> None:
-    """The member who proposed it, while still a member; else the organisation's owners;
-    else its contact address. A session sent back to `pending` and decided again is told
-    again: the key carries the moment of the decision."""
-    host = session.host
-    if host is None:  # a staff-made session put to pending by hand: nobody to tell
-        return
-    members = Membership.objects.filter(exhibitor=host).select_related("user")
-    recipients = [m.user for m in members if m.user_id == session.proposed_by_id]
-    if not recipients:
-        recipients = [m.user for m in members if m.role == Membership.Role.OWNER]
-    context = {
-        "session_id": session.pk,
-        "title_sv": session.title_sv,
-        "title_en": session.title_en,
-        "starts_at": session.starts_at.isoformat(),
-        "ends_at": session.ends_at.isoformat(),
-        "venue_name": session.venue.name,
-        "exhibitor_name": host.name,
-        "exhibitor_slug": host.slug,
-        "reason": session.status_reason,
-        "session_url": f"{settings.SITE_URL}/sessions/{session.pk}/",
-        # For the mail footer (expo/events/templatetags/expo_dates.py).
-        "expo_starts_on": session.expo.starts_on.isoformat(),
-        "expo_ends_on": session.expo.ends_on.isoformat(),
-    }
-    stamp = session.updated_at.strftime("%Y%m%d%H%M%S%f")
-    for user in recipients:
-        notification_to_person_add(
-            kind,
-            key=f"session:{session.pk}:{kind}:{stamp}:user-{user.pk}",
-            user=user,
-            email=user.email,
-            context=context,
-        )
-    if not recipients and host.contact_email:
-        notification_to_person_add(
-            kind,
-            key=f"session:{session.pk}:{kind}:{stamp}:contact",
-            email=host.contact_email,
-            context=context,
-        )

@@ -28,4 +28,7 @@ urlpatterns = [
         apis.SessionDetailApi.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="session-detail",
     ),
+    path(
+        "sessions/<int:session_id>/cancel/", apis.SessionCancelApi.as_view(), name="session-cancel"
+    ),
 ]

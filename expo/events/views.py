@@ -7,14 +7,12 @@ come from `session_list` (related rows joined or prefetched) and the filters fro
 
 from datetime import timedelta
 from itertools import groupby
-from types import SimpleNamespace
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_safe
 from expo.bookings import selectors as booking_selectors
 from expo.bookings.forms import BookingForm, WaitlistForm
 from expo.bookings.models import Booking, WaitlistEntry
+from expo.core.pages import render_page
 from expo.events import selectors
 from expo.events.filters import SessionFilter
 from expo.events.models import Expo, Session
@@ -30,32 +29,6 @@ from expo.exhibitors.selectors import exhibitor_public_list
 PROGRAMME_PAGE_SIZE = 20
 # The filters the programme page offers; the filterset also knows staff-only ones.
 PROGRAMME_FILTERS = ("date", "venue", "theme", "kind", "exhibitor", "q", "available")
-
-
-def render_page(request, template_name, context=None, *, status=200):
-    """Render a visitor page with every time shown in the expo's time zone."""
-    with timezone.override(settings.EXPO_TIME_ZONE):
-        return render(request, template_name, context, status=status)
-
-
-def throttle_wait(request, throttles, *, data=None, scope: str | None = None) -> float | None:
-    """Seconds to wait if one of the API's throttles refuses this page request, else None.
-
-    The pages share the API's limits and counters, so a password guesser or a booking
-    bot gains nothing by switching from one to the other.
-    """
-    probe = SimpleNamespace(
-        META=request.META,
-        headers=request.headers,
-        method=request.method,
-        user=request.user,
-        data=data or {},
-    )
-    view = SimpleNamespace(throttle_scope=scope)
-    for throttle in throttles:
-        if not throttle.allow_request(probe, view):
-            return throttle.wait() or 60
-    return None
 
 
 def session_booking_state(session: Session, now, *, booked: bool = False) -> str:

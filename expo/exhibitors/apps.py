@@ -7,7 +7,6 @@ class ExhibitorsConfig(AppConfig):
     verbose_name = "Exhibitors"
 
     def ready(self):
-        from expo.core.privacy import personal_data_register
-        from expo.exhibitors.privacy import ExhibitorsPersonalData
+        from expo.exhibitors import messages, receivers  # noqa: F401 - connects them
 
-        personal_data_register(ExhibitorsPersonalData())
+        messages.register()

@@ -5,10 +5,11 @@ from datetime import date, datetime
 
 from django.db.models import Q
 
-from expo.bookings.models import Notification
 from expo.core.privacy import PersonalData
 from expo.exhibitors.leads import contact_erase, leads_wipe
+from expo.exhibitors.messages import EXHIBITOR_INVITATION
 from expo.exhibitors.models import ContactWithdrawal, Invitation, Lead, LeadConsent, Membership
+from expo.notifications.models import Notification
 
 
 class ExhibitorsPersonalData(PersonalData):
@@ -81,7 +82,7 @@ class ExhibitorsPersonalData(PersonalData):
         quoting = Notification.objects.filter(
             Q(context__invitation_id__in=list(sent.values_list("pk", flat=True)))
             | Q(context__invited_by_email=user.email.lower()),
-            kind=Notification.Kind.EXHIBITOR_INVITATION,
+            kind=EXHIBITOR_INVITATION,
         ).only("pk", "context")
         rows = list(quoting)
         sent.update(invited_by=None)
@@ -105,6 +106,9 @@ class ExhibitorsPersonalData(PersonalData):
             invitations.delete()
             withdrawals.delete()
         return counts
+
+
+personal_data = ExhibitorsPersonalData()
 
 
 def _exhibitor(exhibitor) -> dict:

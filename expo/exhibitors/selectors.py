@@ -1,6 +1,7 @@
 """Reads of exhibitor organisations.
 
-Invariant 6 for exhibitors lives here: `member_exhibitors` is the one query that decides
+docs/architecture.md, invariant 6, for exhibitors lives here: `member_exhibitors` is
+the one query that decides
 which organisations a person may act for. Every portal view starts from the exhibitor
 that `exhibitor_for_member` hands back, and every read below it is scoped to that
 exhibitor object, so no view filters by membership on its own.

@@ -19,8 +19,6 @@ from PIL import Image
 
 from expo.accounts.models import User
 from expo.accounts.services import user_set_role
-from expo.bookings.models import Notification
-from expo.bookings.outbox import notification_to_person_add
 from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.permissions import EXHIBITOR
 from expo.core.secret_links import secret_link_new
@@ -42,6 +40,7 @@ from expo.exhibitors.errors import (
     TooManyInvitations,
     WrongAccount,
 )
+from expo.exhibitors.messages import EXHIBITOR_INVITATION, SESSION_APPROVED, SESSION_REJECTED
 from expo.exhibitors.models import (
     LOGO_MAX_BYTES,
     Exhibitor,
@@ -49,6 +48,7 @@ from expo.exhibitors.models import (
     Membership,
     Stand,
 )
+from expo.notifications.outbox import notification_to_person_add
 
 INVITATION_VALID_FOR = timedelta(days=14)
 MAX_OPEN_INVITATIONS = 50
@@ -297,7 +297,7 @@ def invitation_create(
     )
     invitee = User.objects.filter(email__iexact=email, is_active=True).first()
     notification_to_person_add(
-        Notification.Kind.EXHIBITOR_INVITATION,
+        EXHIBITOR_INVITATION,
         key=f"invitation:{invitation.pk}",
         user=invitee,
         email=email,
@@ -459,3 +459,55 @@ def hosted_session_withdraw(*, exhibitor: Exhibitor, session_id: int) -> None:
     """Take back a proposal nobody has decided on; nobody can have booked it."""
     session = _hosted_pending_locked(exhibitor, session_id)
     session.delete()
+
+
+# --- Proposed sessions ---------------------------------------------------------------
+
+
+def session_proposer_tell(*, session: Session, approved: bool) -> None:
+    """Tell the exhibitor staff decided on a proposed session.
+
+    The member who proposed it, while still a member; else the organisation's owners;
+    else its contact address. A session sent back to `pending` and decided again is told
+    again: the key carries the moment of the decision. Precondition: inside the
+    decision's transaction (`expo.events.services.session_approve` / `session_reject`).
+    """
+    kind = SESSION_APPROVED if approved else SESSION_REJECTED
+    host = session.host
+    if host is None:  # a staff-made session put to pending by hand: nobody to tell
+        return
+    members = Membership.objects.filter(exhibitor=host).select_related("user")
+    recipients = [m.user for m in members if m.user_id == session.proposed_by_id]
+    if not recipients:
+        recipients = [m.user for m in members if m.role == Membership.Role.OWNER]
+    context = {
+        "session_id": session.pk,
+        "title_sv": session.title_sv,
+        "title_en": session.title_en,
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+        "venue_name": session.venue.name,
+        "exhibitor_name": host.name,
+        "exhibitor_slug": host.slug,
+        "reason": session.status_reason,
+        "session_url": f"{settings.SITE_URL}/sessions/{session.pk}/",
+        # For the mail footer (expo/events/templatetags/expo_dates.py).
+        "expo_starts_on": session.expo.starts_on.isoformat(),
+        "expo_ends_on": session.expo.ends_on.isoformat(),
+    }
+    stamp = session.updated_at.strftime("%Y%m%d%H%M%S%f")
+    for user in recipients:
+        notification_to_person_add(
+            kind,
+            key=f"session:{session.pk}:{kind}:{stamp}:user-{user.pk}",
+            user=user,
+            email=user.email,
+            context=context,
+        )
+    if not recipients and host.contact_email:
+        notification_to_person_add(
+            kind,
+            key=f"session:{session.pk}:{kind}:{stamp}:contact",
+            email=host.contact_email,
+            context=context,
+        )

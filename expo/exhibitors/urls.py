@@ -4,14 +4,13 @@ still reaches all of its pages; tokens are far too long to be taken for a sub-pa
 
 from django.urls import path
 
-from expo.exhibitors import api_portal as portal
-from expo.exhibitors import apis
+from expo.exhibitors.apis import catalogue, portal, staff, visitors
 
 public = [
-    path("exhibitors/", apis.ExhibitorViewSet.as_view({"get": "list"}), name="exhibitor-list"),
+    path("exhibitors/", catalogue.ExhibitorViewSet.as_view({"get": "list"}), name="exhibitor-list"),
     path(
         "exhibitors/<slug:slug>/",
-        apis.ExhibitorViewSet.as_view({"get": "retrieve"}),
+        catalogue.ExhibitorViewSet.as_view({"get": "retrieve"}),
         name="exhibitor-detail",
     ),
 ]
@@ -82,20 +81,26 @@ portal_urls = [
 staff = [
     path(
         "sessions/<int:session_id>/approve/",
-        apis.SessionApproveApi.as_view(),
+        staff.SessionApproveApi.as_view(),
         name="session-approve",
     ),
     path(
-        "sessions/<int:session_id>/reject/", apis.SessionRejectApi.as_view(), name="session-reject"
+        "sessions/<int:session_id>/reject/", staff.SessionRejectApi.as_view(), name="session-reject"
+    ),
+    # Expo staff and members of the session's host exhibitor.
+    path(
+        "sessions/<int:session_id>/attendance/",
+        staff.SessionAttendanceApi.as_view(),
+        name="session-attendance",
     ),
 ]
 
 visitor = [
-    path("me/leads/", apis.ContactHolderListApi.as_view(), name="me-leads"),
-    path("me/leads/consent/", apis.LeadConsentApi.as_view(), name="me-lead-consent"),
+    path("me/leads/", visitors.ContactHolderListApi.as_view(), name="me-leads"),
+    path("me/leads/consent/", visitors.LeadConsentApi.as_view(), name="me-lead-consent"),
     path(
         "me/leads/<slug:slug>/withdraw/",
-        apis.ContactWithdrawApi.as_view(),
+        visitors.ContactWithdrawApi.as_view(),
         name="me-lead-withdraw",
     ),
 ]

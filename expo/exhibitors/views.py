@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from expo.core.exceptions import ExpoError, NotFound
+from expo.core.pages import render_page
 from expo.events import selectors as catalogue
-from expo.events.views import render_page, session_booking_state, session_map_url
+from expo.events.views import session_booking_state, session_map_url
 from expo.exhibitors import selectors, services
 
 GUIDE_PAGE_SIZE = 24

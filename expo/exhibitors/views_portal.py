@@ -25,9 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from expo.bookings.models import Booking
 from expo.bookings.selectors import session_attendance as session_attendance_numbers
 from expo.core.exceptions import ExpoError, NotFound
+from expo.core.pages import render_page
 from expo.core.permissions import EXHIBITOR, user_roles
 from expo.events.services import session_propose
-from expo.events.views import render_page
 from expo.exhibitors import leads, selectors, services
 from expo.exhibitors.csv_export import leads_csv, session_attendees_csv
 from expo.exhibitors.forms import (

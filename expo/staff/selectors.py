@@ -13,9 +13,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from expo.bookings.models import Booking, Scan, Ticket, WaitlistEntry
+from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.events.models import Entrance, Session, Venue
 from expo.events.selectors import expo_day_bounds, session_list
+from expo.scanning.models import Scan
 
 # A venue at or above this share of its limit is shown as nearly full.
 OCCUPANCY_WARNING_SHARE = 0.9

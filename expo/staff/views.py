@@ -30,12 +30,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from expo.bookings import selectors as booking_selectors
-from expo.bookings.scanning import scans_mark_reviewed
-from expo.bookings.services import session_cancel as session_cancel_service
 from expo.core.exceptions import ExpoError, NotFound
 from expo.core.permissions import is_expo_staff
 from expo.events.models import Session
 from expo.events.services import session_approve, session_reject
+from expo.events.services import session_cancel as session_cancel_service
+from expo.scanning.services import scans_mark_reviewed
 from expo.staff import selectors
 from expo.staff.forms import ProposalRejectForm, SessionCancelForm
 

@@ -11,7 +11,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from expo.accounts.models import User
-from expo.bookings.models import Notification
+from expo.notifications.models import Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_verification_link_from_sign_up_confirms_the_address_once(
     message = only_mail_to("greta@example.org")
     link = link_in(message, "/verify/")
     # Only the user is stored; the link is made when the mail is rendered.
-    row = Notification.objects.get(user=user, kind=Notification.Kind.EMAIL_VERIFICATION)
+    row = Notification.objects.get(user=user, kind="email_verification")
     assert row.context == {}
     assert link.split("/")[-2] not in str(Notification.objects.filter(pk=row.pk).values().get())
 

@@ -11,10 +11,11 @@ from rest_framework.test import APIClient
 
 from expo.accounts.models import User
 from expo.accounts.services import user_erase
-from expo.bookings.models import Booking, IdempotencyKey, Notification, Ticket, WaitlistEntry
+from expo.bookings.models import Booking, IdempotencyKey, Ticket, WaitlistEntry
 from expo.bookings.services import Attendee, booking_cancel, booking_create, waitlist_join
 from expo.events.models import Session
 from expo.exhibitors.models import Membership
+from expo.notifications.models import Notification
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, SessionFactory, UserFactory
 
@@ -294,9 +295,9 @@ def test_erasure_forgets_names_in_the_scan_log():
 
     import time_machine
 
-    from expo.bookings.models import Scan
-    from expo.bookings.scanning import ScanInput, ticket_scan
     from expo.bookings.ticket_codes import ticket_code_sign
+    from expo.scanning.models import Scan
+    from expo.scanning.services import ScanInput, ticket_scan
     from tests.factories import EntranceFactory
 
     session = SessionFactory()

@@ -6,8 +6,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from expo.bookings.models import Booking, IdempotencyKey, Notification, Ticket
+from expo.bookings.models import Booking, IdempotencyKey, Ticket
 from expo.events.models import Session
+from expo.notifications.models import Notification
 from tests.conftest import client_for
 from tests.factories import SessionFactory, UserFactory
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 BOOKINGS = "/api/v1/bookings/"
 
 
-def book(client, session, party_size=1, key=None, **extra):
+def post_booking(client, session, party_size=1, key=None, **extra):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     body = {"session": session.id, "party_size": party_size, **extra}
     return client.post(BOOKINGS, body, format="json", **headers)
@@ -24,7 +25,7 @@ def book(client, session, party_size=1, key=None, **extra):
 
 def test_booking_creates_one_ticket_per_attendee(visitor_api, visitor):
     session = SessionFactory(capacity=10)
-    response = book(
+    response = post_booking(
         visitor_api,
         session,
         party_size=3,
@@ -48,12 +49,12 @@ def test_booking_creates_one_ticket_per_attendee(visitor_api, visitor):
 
 
 def test_first_ticket_carries_the_visitors_name_when_none_given(visitor_api, visitor):
-    body = book(visitor_api, SessionFactory()).json()
+    body = post_booking(visitor_api, SessionFactory()).json()
     assert body["tickets"][0]["attendee_name"] == visitor.name
 
 
 def test_anonymous_cannot_book(api):
-    response = book(api, SessionFactory())
+    response = post_booking(api, SessionFactory())
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
 
@@ -61,7 +62,7 @@ def test_anonymous_cannot_book(api):
 def test_sold_out_says_whether_the_waitlist_is_open(visitor_api):
     session = SessionFactory(capacity=2)
     Session.objects.filter(pk=session.pk).update(seats_taken=1)
-    response = book(visitor_api, session, party_size=2)
+    response = post_booking(visitor_api, session, party_size=2)
     assert response.status_code == 409
     assert response.json()["code"] == "sold_out"
     assert response.json()["waitlist_open"] is True
@@ -86,16 +87,16 @@ def test_booking_closed(visitor_api, change):
         )
     else:
         session = SessionFactory(**change)
-    response = book(visitor_api, session)
+    response = post_booking(visitor_api, session)
     assert response.status_code == 409
     assert response.json()["code"] == "booking_closed"
 
 
 def test_unpublished_session_is_not_found(visitor_api):
-    response = book(visitor_api, SessionFactory(status=Session.Status.DRAFT))
+    response = post_booking(visitor_api, SessionFactory(status=Session.Status.DRAFT))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
-    assert book(visitor_api, type("S", (), {"id": 999999})()).status_code == 404
+    assert post_booking(visitor_api, type("S", (), {"id": 999999})()).status_code == 404
 
 
 def test_overlap_and_already_booked(visitor_api):
@@ -107,12 +108,12 @@ def test_overlap_and_already_booked(visitor_api):
     back_to_back = SessionFactory(
         starts_at=first.ends_at, ends_at=first.ends_at + timedelta(hours=1)
     )
-    assert book(visitor_api, first).status_code == 201
-    again = book(visitor_api, first)
+    assert post_booking(visitor_api, first).status_code == 201
+    again = post_booking(visitor_api, first)
     assert (again.status_code, again.json()["code"]) == (409, "already_booked")
-    overlap = book(visitor_api, overlapping)
+    overlap = post_booking(visitor_api, overlapping)
     assert (overlap.status_code, overlap.json()["code"]) == (409, "overlap")
-    assert book(visitor_api, back_to_back).status_code == 201
+    assert post_booking(visitor_api, back_to_back).status_code == 201
 
 
 @override_settings(MAX_BOOKINGS_PER_VISITOR_PER_DAY=2)
@@ -124,15 +125,15 @@ def test_daily_limit(visitor_api):
         )
         for i in range(3)
     ]
-    assert book(visitor_api, sessions[0]).status_code == 201
-    assert book(visitor_api, sessions[1]).status_code == 201
-    response = book(visitor_api, sessions[2])
+    assert post_booking(visitor_api, sessions[0]).status_code == 201
+    assert post_booking(visitor_api, sessions[1]).status_code == 201
+    response = post_booking(visitor_api, sessions[2])
     assert (response.status_code, response.json()["code"]) == (409, "daily_limit")
 
 
 @pytest.mark.parametrize("party_size", [0, 7])
 def test_party_size_outside_the_sessions_limits_is_invalid(visitor_api, party_size):
-    response = book(visitor_api, SessionFactory(max_party_size=6), party_size=party_size)
+    response = post_booking(visitor_api, SessionFactory(max_party_size=6), party_size=party_size)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert "party_size" in response.json()["fields"]
@@ -148,7 +149,7 @@ def test_malformed_body_is_a_validation_error(visitor_api):
 
 
 def test_more_attendees_than_seats_is_invalid(visitor_api):
-    response = book(
+    response = post_booking(
         visitor_api, SessionFactory(), party_size=1, attendees=[{"name": "a"}, {"name": "b"}]
     )
     assert response.status_code == 400
@@ -157,38 +158,38 @@ def test_more_attendees_than_seats_is_invalid(visitor_api):
 
 def test_idempotency_key_replays_the_first_response(visitor_api):
     session = SessionFactory()
-    first = book(visitor_api, session, key="abc-123")
-    second = book(visitor_api, session, key="abc-123")
+    first = post_booking(visitor_api, session, key="abc-123")
+    second = post_booking(visitor_api, session, key="abc-123")
     assert first.status_code == second.status_code == 201, second.json()
     assert first.json()["reference"] == second.json()["reference"]
     assert Booking.objects.count() == 1
-    mismatch = book(visitor_api, session, party_size=2, key="abc-123")
+    mismatch = post_booking(visitor_api, session, party_size=2, key="abc-123")
     assert (mismatch.status_code, mismatch.json()["code"]) == (422, "idempotency_mismatch")
 
 
 def test_idempotency_keys_are_per_user_and_expire(visitor_api):
     session = SessionFactory()
     other = client_for(UserFactory())
-    assert book(visitor_api, session, key="k").status_code == 201
-    assert book(other, session, key="k").status_code == 201
+    assert post_booking(visitor_api, session, key="k").status_code == 201
+    assert post_booking(other, session, key="k").status_code == 201
     IdempotencyKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    again = book(visitor_api, session, key="k")
+    again = post_booking(visitor_api, session, key="k")
     assert (again.status_code, again.json()["code"]) == (409, "already_booked")
 
 
 def test_a_failed_request_does_not_burn_its_idempotency_key(visitor_api):
     session = SessionFactory(capacity=1)
     Session.objects.filter(pk=session.pk).update(seats_taken=1)
-    assert book(visitor_api, session, key="retry-me").status_code == 409
+    assert post_booking(visitor_api, session, key="retry-me").status_code == 409
     Session.objects.filter(pk=session.pk).update(seats_taken=0)
-    assert book(visitor_api, session, key="retry-me").status_code == 201
+    assert post_booking(visitor_api, session, key="retry-me").status_code == 201
 
 
 def test_list_and_detail_show_only_own_bookings(visitor_api, staff_api):
     session = SessionFactory()
-    mine = book(visitor_api, session).json()["reference"]
+    mine = post_booking(visitor_api, session).json()["reference"]
     other_client = client_for(UserFactory())
-    theirs = book(other_client, session).json()["reference"]
+    theirs = post_booking(other_client, session).json()["reference"]
     listing = visitor_api.get(BOOKINGS).json()
     assert [b["reference"] for b in listing["results"]] == [mine]
     assert visitor_api.get(f"{BOOKINGS}{mine}/").status_code == 200
@@ -201,7 +202,7 @@ def test_list_and_detail_show_only_own_bookings(visitor_api, staff_api):
 
 def test_cancel_frees_seats_revokes_tickets_and_is_idempotent(visitor_api):
     session = SessionFactory(capacity=5)
-    reference = book(visitor_api, session, party_size=2).json()["reference"]
+    reference = post_booking(visitor_api, session, party_size=2).json()["reference"]
     first = visitor_api.post(f"{BOOKINGS}{reference}/cancel/")
     assert first.status_code == 200
     assert first.json()["status"] == "cancelled"
@@ -218,7 +219,7 @@ def test_cancel_after_start_is_too_late(visitor_api, visitor):
     import time_machine
 
     session = SessionFactory()
-    reference = book(visitor_api, session).json()["reference"]
+    reference = post_booking(visitor_api, session).json()["reference"]
     with time_machine.travel(session.starts_at + timedelta(minutes=1)):
         response = visitor_api.post(f"{BOOKINGS}{reference}/cancel/")
     assert (response.status_code, response.json()["code"]) == (409, "too_late")
@@ -227,7 +228,7 @@ def test_cancel_after_start_is_too_late(visitor_api, visitor):
 
 def test_nobody_cancels_or_sees_the_qr_of_anothers_booking(visitor_api):
     owner = client_for(UserFactory())
-    body = book(owner, SessionFactory()).json()
+    body = post_booking(owner, SessionFactory()).json()
     response = visitor_api.post(f"{BOOKINGS}{body['reference']}/cancel/")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     assert Booking.objects.get(reference=body["reference"]).status == "confirmed"
@@ -241,7 +242,7 @@ def test_nobody_cancels_or_sees_the_qr_of_anothers_booking(visitor_api):
 
 def test_the_qr_is_served_to_a_client_that_asks_for_a_png(visitor_api):
     """An explicit `Accept: image/png` gets the image, not a 406; errors stay JSON."""
-    body = book(visitor_api, SessionFactory()).json()
+    body = post_booking(visitor_api, SessionFactory()).json()
     url = f"/api/v1/tickets/{body['tickets'][0]['id']}/qr.png"
     qr = visitor_api.get(url, HTTP_ACCEPT="image/png")
     assert (qr.status_code, qr["Content-Type"]) == (200, "image/png")
@@ -260,7 +261,7 @@ def test_booking_rate_limit(visitor_api):
     original = BookingWriteThrottle.THROTTLE_RATES
     BookingWriteThrottle.THROTTLE_RATES = rates
     try:
-        codes = [book(visitor_api, session).status_code for _ in range(3)]
+        codes = [post_booking(visitor_api, session).status_code for _ in range(3)]
         assert visitor_api.get(BOOKINGS).status_code == 200
     finally:
         BookingWriteThrottle.THROTTLE_RATES = original
@@ -277,7 +278,7 @@ def test_booking_path_runs_a_fixed_number_of_queries(
     session = SessionFactory(capacity=50, max_party_size=6)
     visitor_api.get(BOOKINGS)  # authentication and language caches are warm
     with django_assert_max_num_queries(12) as captured:
-        response = book(visitor_api, session, party_size=party_size)
+        response = post_booking(visitor_api, session, party_size=party_size)
     assert response.status_code == 201
     inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 3  # booking, all tickets at once, the confirmation outbox row

@@ -1,5 +1,6 @@
 """Ticket mail end to end, with real parts: a Celery worker process on Redis, an SMTP
-server on 127.0.0.1 and PostgreSQL. Invariant 4 under the faults that matter: the broker
+server on 127.0.0.1 and PostgreSQL. docs/architecture.md, invariant 4, under the faults
+that matter: the broker
 down at booking time, a worker killed in the middle of the SMTP conversation, and a mail
 server that says "try again later".
 
@@ -28,12 +29,13 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from expo.bookings import services, tasks
-from expo.bookings.models import Booking, Notification
-from expo.bookings.notifications import _message_id, notifications_retry, notifications_sweep
+from expo.bookings.models import Booking
 from expo.bookings.services import Attendee
 from expo.bookings.ticket_codes import ticket_code_verify
+from expo.notifications.models import Notification
+from expo.notifications.services import _message_id, notifications_retry, notifications_sweep
 from tests.bookings.smtp_sink import SmtpSink, attachments_of, free_port, ticket_codes_in
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import SessionFactory, UserFactory, book
 
 pytestmark = [
     pytest.mark.postgres,
@@ -42,7 +44,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-TASKS = "expo.bookings.tasks.*"
+TASKS = "expo.*.tasks.*"
 # The worker runs the project's Celery app with the test's queue and, for the test that
 # kills a worker, a short visibility timeout so the orphaned task comes back quickly.
 WORKER = """
@@ -218,13 +220,6 @@ def workers(queue, sink, tmp_path):
 def broker(queue):
     with publishing(broker_url=settings.REDIS_URL, queue=queue):
         yield
-
-
-def book(*, party_size=1, attendees=()):
-    session = SessionFactory()
-    return services.booking_create(
-        visitor=UserFactory(), session_id=session.pk, party_size=party_size, attendees=attendees
-    )
 
 
 def confirmation(booking) -> Notification:

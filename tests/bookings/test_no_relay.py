@@ -9,11 +9,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from expo.bookings import services
 from expo.bookings.models import Ticket
 from expo.bookings.services import Attendee
 from tests.bookings.smtp_sink import ticket_codes_in
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import SessionFactory, UserFactory, book
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +33,6 @@ def sessions():
     ]
 
 
-def book(visitor, session, attendees, capture):
-    with capture(execute=True):
-        return services.booking_create(
-            visitor=visitor, session_id=session.pk, party_size=len(attendees), attendees=attendees
-        )
-
-
 def recipients() -> list[str]:
     return sorted(message.to[0].lower() for message in mail.outbox)
 
@@ -57,8 +49,12 @@ def test_unverified_account_mails_no_attendee_but_gets_its_own_tickets(
     booking = book(
         booker,
         sessions[0],
-        [Attendee("Me"), Attendee("Victim", "victim@example.org"), Attendee("Two", "t@x.org")],
-        django_capture_on_commit_callbacks,
+        attendees=[
+            Attendee("Me"),
+            Attendee("Victim", "victim@example.org"),
+            Attendee("Two", "t@x.org"),
+        ],
+        capture=django_capture_on_commit_callbacks,
     )
 
     assert recipients() == ["new@example.org"]
@@ -76,7 +72,12 @@ def test_verified_account_mails_attendees_and_the_daily_cap_holds(
     booker = UserFactory(email="me@example.org")  # verified (the factory's default)
     capture = django_capture_on_commit_callbacks
 
-    book(booker, sessions[0], [Attendee("A", "a@example.org"), Attendee("B", "b@x.org")], capture)
+    book(
+        booker,
+        sessions[0],
+        attendees=[Attendee("A", "a@example.org"), Attendee("B", "b@x.org")],
+        capture=capture,
+    )
     assert recipients() == ["a@example.org", "b@x.org", "me@example.org"]
 
     # The cap is reached: a third address gets nothing; one already mailed today still does.
@@ -84,8 +85,8 @@ def test_verified_account_mails_attendees_and_the_daily_cap_holds(
     second = book(
         booker,
         sessions[1],
-        [Attendee("B again", "B@x.org"), Attendee("C", "c@example.org"), Attendee("Me")],
-        capture,
+        attendees=[Attendee("B again", "B@x.org"), Attendee("C", "c@example.org"), Attendee("Me")],
+        capture=capture,
     )
     assert recipients() == ["b@x.org", "me@example.org"]
     booker_mail = next(m for m in mail.outbox if m.to == ["me@example.org"])
@@ -95,7 +96,7 @@ def test_verified_account_mails_attendees_and_the_daily_cap_holds(
     # A day later there is room again.
     before_the_expo.shift(timedelta(hours=24, minutes=1))
     mail.outbox.clear()
-    book(booker, sessions[2], [Attendee("C", "c@example.org")], capture)
+    book(booker, sessions[2], attendees=[Attendee("C", "c@example.org")], capture=capture)
     assert recipients() == ["c@example.org", "me@example.org"]
 
 
@@ -103,12 +104,22 @@ def test_the_booker_verifying_later_lets_new_bookings_mail_attendees(
     sessions, before_the_expo, django_capture_on_commit_callbacks
 ):
     booker = UserFactory(email="me@example.org", email_verified_at=None)
-    book(booker, sessions[0], [Attendee("A", "a@example.org")], django_capture_on_commit_callbacks)
+    book(
+        booker,
+        sessions[0],
+        attendees=[Attendee("A", "a@example.org")],
+        capture=django_capture_on_commit_callbacks,
+    )
     assert recipients() == ["me@example.org"]
 
     booker.email_verified_at = STARTS - timedelta(days=10)
     booker.save(update_fields=["email_verified_at"])
     mail.outbox.clear()
-    book(booker, sessions[1], [Attendee("A", "a@example.org")], django_capture_on_commit_callbacks)
+    book(
+        booker,
+        sessions[1],
+        attendees=[Attendee("A", "a@example.org")],
+        capture=django_capture_on_commit_callbacks,
+    )
 
     assert recipients() == ["a@example.org", "me@example.org"]

@@ -21,9 +21,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expo.accounts.models import User
-from expo.bookings import notifications, services
-from expo.bookings.models import Booking, Notification, Ticket
-from expo.bookings.notifications import (
+from expo.bookings import services
+from expo.bookings.messages import VisitorMessage, reminders_queue_due
+from expo.bookings.models import Booking, Ticket
+from expo.bookings.services import Attendee
+from expo.bookings.ticket_codes import ticket_code_verify
+from expo.events.models import Session
+from expo.events.services import session_cancel
+from expo.notifications import services as notifications
+from expo.notifications.kinds import message_kind_choices
+from expo.notifications.models import Notification
+from expo.notifications.outbox import notification_key
+from expo.notifications.services import (
     BATCH_SIZE,
     INTERRUPTED,
     TransientDeliveryError,
@@ -31,15 +40,10 @@ from expo.bookings.notifications import (
     notification_deliver,
     notifications_retry,
     notifications_sweep,
-    reminders_queue_due,
 )
-from expo.bookings.outbox import notification_key
-from expo.bookings.services import Attendee
-from expo.bookings.tasks import deliver_notification
-from expo.bookings.ticket_codes import ticket_code_verify
-from expo.events.models import Session
+from expo.notifications.tasks import deliver_notification
 from tests.bookings.smtp_sink import attachments_of, html_of, ticket_codes_in
-from tests.factories import SessionFactory, UserFactory, VenueFactory
+from tests.factories import SessionFactory, UserFactory, VenueFactory, book
 
 pytestmark = pytest.mark.django_db
 
@@ -87,23 +91,12 @@ def before_the_expo():
         yield traveller
 
 
-def book(visitor, session, *, party_size=1, attendees=(), deliver=True, capture=None):
-    if not deliver:
-        return services.booking_create(
-            visitor=visitor, session_id=session.pk, party_size=party_size, attendees=attendees
-        )
-    with capture(execute=True):
-        return services.booking_create(
-            visitor=visitor, session_id=session.pk, party_size=party_size, attendees=attendees
-        )
-
-
 def parsed(message) -> email.message.EmailMessage:
     """A locmem message as a mail client would read it off the wire."""
     return email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
 
 
-def row(booking, kind=Notification.Kind.BOOKING_CONFIRMED) -> Notification:
+def row(booking, kind="booking_confirmed") -> Notification:
     return Notification.objects.get(key=notification_key(kind, booking=booking))
 
 
@@ -207,7 +200,7 @@ def test_smtp_failing_twice_then_succeeding_delivers_once(
 def test_a_transient_error_puts_the_row_back_for_the_retry(
     visitor, session, before_the_expo, flaky_smtp
 ):
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     flaky_smtp.failures = 1
 
     with pytest.raises(TransientDeliveryError):
@@ -240,7 +233,7 @@ def test_after_the_last_try_the_row_is_failed_and_staff_can_retry_it(
 
     flaky_smtp.failures = 0
     client.force_login(expo_staff)
-    changelist = reverse("admin:bookings_notification_changelist")
+    changelist = reverse("admin:notifications_notification_changelist")
     listed = client.get(changelist, {"status__exact": "failed"})
     assert failed.key in listed.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -253,7 +246,7 @@ def test_after_the_last_try_the_row_is_failed_and_staff_can_retry_it(
 
 
 def test_a_permanent_refusal_fails_at_once(visitor, session, before_the_expo, flaky_smtp):
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     flaky_smtp.failures = 1
     flaky_smtp.error = smtplib.SMTPRecipientsRefused({visitor.email: (550, b"No such user")})
 
@@ -263,7 +256,7 @@ def test_a_permanent_refusal_fails_at_once(visitor, session, before_the_expo, fl
 
 
 def test_retry_only_touches_failed_rows(visitor, session, before_the_expo):
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     assert notifications_retry(notification_ids=[row(booking).pk]) == 0
     assert row(booking).status == Status.PENDING
 
@@ -275,7 +268,7 @@ def test_the_sweep_sends_rows_left_pending_and_never_resends(
     visitor, session, before_the_expo, django_capture_on_commit_callbacks
 ):
     # As if the broker was down at commit: the row is written, no task was queued.
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     before_the_expo.shift(timedelta(minutes=1))
     assert notifications_sweep() == 0  # too fresh: its task may still be on its way
 
@@ -292,7 +285,7 @@ def test_the_sweep_sends_rows_left_pending_and_never_resends(
 def test_a_row_left_sending_by_a_dead_worker_is_sent_once_more_then_failed(
     visitor, session, before_the_expo, caplog
 ):
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     # A worker claimed it and died: the server may or may not have taken the message.
     Notification.objects.filter(pk=row(booking).pk).update(
         status=Status.SENDING, attempts=1, sent_at=timezone.now()
@@ -304,7 +297,7 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_once_more_then_failed(
     assert mail.outbox == []
 
     before_the_expo.shift(timedelta(minutes=10))
-    with caplog.at_level(logging.WARNING, logger="expo.bookings.notifications"):
+    with caplog.at_level(logging.WARNING, logger="expo.notifications.services"):
         assert notifications_sweep() == 1
 
     resent = row(booking)
@@ -323,9 +316,11 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_once_more_then_failed(
     assert len(mail.outbox) == 1
 
 
-def _database_down_once(monkeypatch, name, *, when=lambda *args, **kwargs: True):
-    """`notifications.<name>` raises the error a lost database raises, once."""
-    real = getattr(notifications, name)
+def _database_down_once(
+    monkeypatch, name, *, owner=notifications, when=lambda *args, **kwargs: True
+):
+    """`<owner>.<name>` raises the error a lost database raises, once."""
+    real = getattr(owner, name)
     calls = []
 
     def flaky(*args, **kwargs):
@@ -334,16 +329,20 @@ def _database_down_once(monkeypatch, name, *, when=lambda *args, **kwargs: True)
             raise OperationalError("server closed the connection unexpectedly")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(notifications, name, flaky)
+    monkeypatch.setattr(owner, name, flaky)
     return calls
 
 
-@pytest.mark.parametrize("step", ["_load_target", "_message"], ids=["claim", "render"])
+@pytest.mark.parametrize(
+    ("owner", "step"),
+    [(VisitorMessage, "load"), (notifications, "_message")],
+    ids=["claim", "render"],
+)
 def test_a_database_error_before_smtp_puts_the_row_back_for_the_retry(
-    visitor, session, before_the_expo, monkeypatch, step
+    visitor, session, before_the_expo, monkeypatch, owner, step
 ):
-    booking = book(visitor, session, deliver=False)
-    failed_once = _database_down_once(monkeypatch, step)
+    booking = book(visitor, session)
+    failed_once = _database_down_once(monkeypatch, step, owner=owner)
 
     with pytest.raises(TransientDeliveryError):
         notification_deliver(key=row(booking).key)
@@ -359,7 +358,7 @@ def test_a_database_error_before_smtp_puts_the_row_back_for_the_retry(
 def test_the_sent_mark_is_retried_until_it_sticks_never_by_resending(
     visitor, session, before_the_expo, monkeypatch
 ):
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     failed_once = _database_down_once(
         monkeypatch, "_mark", when=lambda notification, status, **fields: status == Status.SENT
     )
@@ -377,7 +376,7 @@ def test_a_sent_mark_the_task_cannot_write_is_left_to_its_own_task(
     """The mail is out while the database stays away: neither the sweep nor staff's retry
     sends it again, since the mark reaches the row later through its own task."""
     settings.NOTIFICATION_MARK_RETRY_SECONDS = 0
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     _database_down_once(
         monkeypatch, "_mark", when=lambda notification, status, **fields: status == Status.SENT
     )
@@ -401,7 +400,7 @@ def test_waitlist_offer_says_until_when_and_links_to_the_offer(
 ):
     Session.objects.filter(pk=session.pk).update(capacity=1)
     first, waiting = UserFactory(language="sv"), UserFactory(language="en")
-    booking = book(first, session, deliver=False)
+    booking = book(first, session)
     entry = services.waitlist_join(visitor=waiting, session_id=session.pk, party_size=1)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -421,7 +420,7 @@ def test_an_offer_that_lapsed_before_delivery_is_skipped(
     session, before_the_expo, django_capture_on_commit_callbacks
 ):
     Session.objects.filter(pk=session.pk).update(capacity=1)
-    booking = book(UserFactory(), session, deliver=False)
+    booking = book(UserFactory(), session)
     entry = services.waitlist_join(visitor=UserFactory(), session_id=session.pk, party_size=1)
     services.booking_cancel(booking_id=booking.pk)  # the offer's task is lost
     before_the_expo.shift(timedelta(hours=1))
@@ -440,11 +439,11 @@ def test_a_cancelled_session_tells_booked_and_waiting_visitors(
 ):
     Session.objects.filter(pk=session.pk).update(capacity=1)
     booked, waiting = UserFactory(), UserFactory()
-    book(booked, session, deliver=False)
+    book(booked, session)
     services.waitlist_join(visitor=waiting, session_id=session.pk, party_size=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.session_cancel(session_id=session.pk, reason="The ferry is not running.")
+        session_cancel(session_id=session.pk, reason="The ferry is not running.")
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([booked.email, waiting.email])
     for message in mail.outbox:
@@ -457,7 +456,7 @@ def test_a_changed_session_sends_the_new_time_and_calendar_file(
 ):
     from expo.events.services import session_update
 
-    book(visitor, session, deliver=False)
+    book(visitor, session)
     with django_capture_on_commit_callbacks(execute=True):
         session_update(
             session_id=session.pk,
@@ -537,14 +536,14 @@ def test_each_booking_gets_each_due_reminder_exactly_once(
 ):
     early, cancelled, late, last_minute = (UserFactory() for _ in range(4))
     with time_machine.travel(STARTS - timedelta(days=3), tick=False):
-        book(early, session, deliver=False)
-        dropped = book(cancelled, session, deliver=False)
+        book(early, session)
+        dropped = book(cancelled, session)
     with time_machine.travel(STARTS - timedelta(hours=30), tick=False):
         services.booking_cancel(booking_id=dropped.pk)
     with time_machine.travel(STARTS - timedelta(hours=10), tick=False):
-        book(late, session, deliver=False)
+        book(late, session)
     with time_machine.travel(STARTS - timedelta(hours=1), tick=False):
-        book(last_minute, session, deliver=False)  # the confirmation is reminder enough
+        book(last_minute, session)  # the confirmation is reminder enough
 
     moments = [
         STARTS - timedelta(hours=25),
@@ -572,7 +571,7 @@ def test_each_booking_gets_each_due_reminder_exactly_once(
 def test_a_late_run_sends_only_the_nearest_reminder(session, django_capture_on_commit_callbacks):
     visitor = UserFactory()
     with time_machine.travel(STARTS - timedelta(days=3), tick=False):
-        book(visitor, session, deliver=False)
+        book(visitor, session)
 
     # Beat was down all day; one hour before the start only the 2 h reminder makes sense.
     assert _run_reminders_at(STARTS - timedelta(hours=1), django_capture_on_commit_callbacks) == 1
@@ -608,7 +607,7 @@ def test_no_reminder_goes_out_once_the_booking_is_cancelled_or_the_session_start
 
 def test_reminders_carry_the_tickets_again(visitor, session, django_capture_on_commit_callbacks):
     with time_machine.travel(STARTS - timedelta(days=3), tick=False):
-        booking = book(visitor, session, party_size=2, deliver=False)
+        booking = book(visitor, session, party_size=2)
 
     _run_reminders_at(STARTS - timedelta(hours=24), django_capture_on_commit_callbacks)
 
@@ -682,7 +681,7 @@ def test_staff_open_the_booking_pages_of_the_admin(
     client, expo_staff, visitor, session, before_the_expo
 ):
     Session.objects.filter(pk=session.pk).update(capacity=1)
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     entry = services.waitlist_join(visitor=UserFactory(), session_id=session.pk, party_size=1)
     services.idempotent_request(
         user=visitor, key="k1", fingerprint="f", perform=lambda: (201, {"ok": True})
@@ -693,8 +692,8 @@ def test_staff_open_the_booking_pages_of_the_admin(
         reverse("admin:bookings_booking_change", args=[booking.pk]),
         reverse("admin:bookings_waitlistentry_changelist"),
         reverse("admin:bookings_waitlistentry_change", args=[entry.pk]),
-        reverse("admin:bookings_notification_changelist"),
-        reverse("admin:bookings_notification_change", args=[row(booking).pk]),
+        reverse("admin:notifications_notification_changelist"),
+        reverse("admin:notifications_notification_change", args=[row(booking).pk]),
         reverse("admin:bookings_idempotencykey_changelist"),
     ]
     for page in pages:
@@ -705,7 +704,7 @@ def test_staff_open_the_booking_pages_of_the_admin(
 def test_staff_cancel_a_booking_from_the_admin(
     client, expo_staff, visitor, session, before_the_expo, django_capture_on_commit_callbacks
 ):
-    booking = book(visitor, session, deliver=False)
+    booking = book(visitor, session)
     client.force_login(expo_staff)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -722,8 +721,8 @@ def test_staff_cancel_a_booking_from_the_admin(
 
 
 def test_every_account_mail_accounts_asks_for_is_a_message_kind():
-    """accounts names its mails without importing bookings; the names must be kinds here."""
+    """accounts names its mails without importing notifications; the names must be kinds."""
     from expo.accounts import signals
 
     asked = {signals.EMAIL_VERIFICATION, signals.PASSWORD_RESET, signals.REGISTRATION_ATTEMPT}
-    assert asked <= set(Notification.Kind.values)
+    assert asked <= {name for name, _label in message_kind_choices()}

@@ -1,4 +1,5 @@
-"""Ticket codes cannot be forged or altered and verify offline (invariant 5).
+"""Ticket codes cannot be forged or altered and verify offline
+(docs/architecture.md, invariant 5).
 
 Pure tests: no database. Keys are switched with ``override_settings``.
 """

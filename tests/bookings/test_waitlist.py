@@ -7,8 +7,9 @@ import time_machine
 from django.utils import timezone
 
 from expo.bookings import services
-from expo.bookings.models import Booking, Notification, WaitlistEntry
+from expo.bookings.models import Booking, WaitlistEntry
 from expo.events.models import Session
+from expo.notifications.models import Notification
 from tests.conftest import client_for
 from tests.factories import SessionFactory, UserFactory
 

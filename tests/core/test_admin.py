@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from expo.accounts.models import User
-from expo.bookings.models import Booking, Notification
+from expo.bookings.models import Booking
 from expo.bookings.services import booking_create
 from expo.events.admin import SessionAdmin, VenueAdmin
 from expo.events.models import Session, Venue
+from expo.notifications.models import Notification
 from tests.factories import (
     EntranceFactory,
     ExhibitionFactory,
@@ -260,9 +261,7 @@ def test_cancelling_sessions_asks_first_then_tells_visitors(client, expo_staff, 
     )
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
-    assert Notification.objects.filter(
-        booking=booking, kind=Notification.Kind.SESSION_CANCELLED
-    ).exists()
+    assert Notification.objects.filter(booking=booking, kind="session_cancelled").exists()
 
 
 # --- People --------------------------------------------------------------------------

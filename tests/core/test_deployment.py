@@ -21,7 +21,7 @@ from expo.bookings.ticket_codes import ticket_signing_key_generate
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("web", "worker", "beat")
-# The operating names every deployment sets (DESIGN.md, "Operating it").
+# The operating names every deployment sets (README.md, "Configuration").
 REQUIRED_ENV = (
     "DATABASE_URL",
     "REDIS_URL",

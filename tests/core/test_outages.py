@@ -14,9 +14,10 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import RequestFactory
 
-from expo.bookings.models import Booking, Notification
+from expo.bookings.models import Booking
 from expo.core.throttling import FailOpenThrottleMixin
 from expo.core.views import server_error
+from expo.notifications.models import Notification
 from tests.bookings.smtp_sink import free_port
 from tests.bookings.test_mail_e2e import publishing
 from tests.factories import SessionFactory, UserFactory
@@ -101,7 +102,7 @@ def test_a_booking_whose_task_cannot_be_queued_stands_and_waits_for_the_sweep(
 
     with (
         publishing(broker_url=closed, queue="nowhere"),
-        caplog.at_level(logging.WARNING, logger="expo.bookings.outbox"),
+        caplog.at_level(logging.WARNING, logger="expo.notifications.outbox"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = visitor_api.post(

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from expo.bookings.models import Notification
 from expo.events.models import Session
+from expo.notifications.models import Notification
 from tests.factories import ExhibitorFactory, MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_publishing_a_proposal_approves_it_and_tells_the_exhibitor(
     assert response.status_code == 302
     assert set(Session.objects.values_list("status", flat=True)) == {Session.Status.PUBLISHED}
     (row,) = Notification.objects.all()  # a staff-made draft has no exhibitor to tell
-    assert (row.kind, row.status) == (Notification.Kind.SESSION_APPROVED, "sent")
+    assert (row.kind, row.status) == ("session_approved", "sent")
     (message,) = mail.outbox
     assert message.to == [proposal.proposed_by.email]
 

@@ -10,7 +10,7 @@ from expo.bookings.models import Booking
 from expo.events.models import Expo, Session, Venue
 from expo.exhibitors.models import Exhibitor, Invitation, Lead, Membership, Stand
 from expo.exhibitors.services import invitation_create
-from tests.exhibitors.factories import LeadConsentFactory, LeadFactory, book
+from tests.exhibitors.factories import LeadConsentFactory, LeadFactory
 from tests.factories import (
     ExhibitorFactory,
     ExpoFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     StandFactory,
     UserFactory,
     VenueFactory,
+    book,
 )
 
 

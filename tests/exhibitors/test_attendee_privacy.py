@@ -9,8 +9,8 @@ import pytest
 from expo.exhibitors.csv_export import csv_cell
 from expo.exhibitors.leads import contact_withdraw, lead_consent_set
 from tests.conftest import client_for
-from tests.exhibitors.factories import LeadConsentFactory, LeadFactory, book
-from tests.factories import UserFactory
+from tests.exhibitors.factories import LeadConsentFactory, LeadFactory
+from tests.factories import UserFactory, book
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from expo.bookings.models import Ticket
 from expo.bookings.services import booking_cancel
 from expo.exhibitors.csv_export import csv_cell
 from tests.conftest import client_for
-from tests.exhibitors.factories import LeadConsentFactory, LeadFactory, book
-from tests.factories import UserFactory
+from tests.exhibitors.factories import LeadConsentFactory, LeadFactory
+from tests.factories import UserFactory, book
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from expo.bookings.models import Notification
 from expo.core.secret_links import secret_link_url
 from expo.exhibitors.models import Membership
+from expo.notifications.models import Notification
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.exhibitors.urls_with_pages")]

@@ -9,12 +9,13 @@ from expo.exhibitors.models import ContactWithdrawal, Lead, LeadConsent
 from tests.bookings.race import race
 from tests.conftest import client_for
 from tests.exhibitors.conftest import another_expo
-from tests.exhibitors.factories import LeadConsentFactory, book, ticket_code
+from tests.exhibitors.factories import LeadConsentFactory, ticket_code
 from tests.factories import (
     ExhibitorFactory,
     MembershipFactory,
     SessionFactory,
     UserFactory,
+    book,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ import time_machine
 from django.utils import timezone
 
 from expo.accounts.models import User
-from expo.bookings.models import Notification
 from expo.core.permissions import user_roles
 from expo.core.secret_links import secret_link_url
 from expo.exhibitors import services
 from expo.exhibitors.errors import LastOwner
 from expo.exhibitors.models import Invitation, Membership
+from expo.notifications.models import Notification
 from tests.bookings.race import race
 from tests.conftest import client_for
 from tests.factories import ExhibitorFactory, MembershipFactory, UserFactory
@@ -43,7 +43,7 @@ def test_invitation_flow(world):
     assert invitation.role == "member"
 
     mail = Notification.objects.get(key=f"invitation:{invitation.pk}")
-    assert mail.kind == Notification.Kind.EXHIBITOR_INVITATION
+    assert mail.kind == "exhibitor_invitation"
     assert mail.email == "sara.nilsson@example.org"
     assert mail.user is None  # no account yet
     assert mail.context["exhibitor_name"] == "Alfa Energi AB"
@@ -79,7 +79,7 @@ def test_invitation_flow(world):
 
 def test_an_invitation_for_an_existing_account_names_it(world):
     invite(world, world.visitor.email)
-    mail = Notification.objects.filter(kind=Notification.Kind.EXHIBITOR_INVITATION).latest("pk")
+    mail = Notification.objects.filter(kind="exhibitor_invitation").latest("pk")
     assert mail.user == world.visitor
     assert mail.context["has_account"] is True
 

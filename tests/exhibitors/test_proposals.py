@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from expo.bookings.models import Booking, Notification
+from expo.bookings.models import Booking
 from expo.events.models import Session
 from expo.exhibitors.models import Membership
+from expo.notifications.models import Notification
 from tests.conftest import client_for
 from tests.exhibitors.conftest import another_expo, proposal_body
-from tests.exhibitors.factories import book
-from tests.factories import MembershipFactory, UserFactory, VenueFactory
+from tests.factories import MembershipFactory, UserFactory, VenueFactory, book
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_proposal_approved_is_in_the_programme_and_bookable(world, api, visitor_
     assert booked.status_code == 201, booked.json()
     assert Booking.objects.get(reference=booked.json()["reference"]).session == session
 
-    told = Notification.objects.get(kind=Notification.Kind.SESSION_APPROVED)
+    told = Notification.objects.get(kind="session_approved")
     assert told.user == world.member_a  # the member who proposed it
     assert told.context["session_id"] == session.pk
     assert told.context["title_sv"] == "Bygg din egen solcell"
@@ -85,7 +85,7 @@ def test_rejection_with_reason_is_recorded_and_told(world, api):
         "rejected",
         "Lokalen är bokad för invigningen.",
     )
-    told = Notification.objects.get(kind=Notification.Kind.SESSION_REJECTED)
+    told = Notification.objects.get(kind="session_rejected")
     assert told.user == world.member_a
     assert told.email == world.member_a.email
     assert told.context["reason"] == "Lokalen är bokad för invigningen."
@@ -111,7 +111,7 @@ def test_decision_goes_to_owners_when_the_proposer_has_left(world):
     session_id = propose(world).json()["id"]
     Membership.objects.filter(user=world.member_a).delete()
     client_for(world.expo_staff).post(f"/api/v1/sessions/{session_id}/approve/")
-    told = Notification.objects.filter(kind=Notification.Kind.SESSION_APPROVED)
+    told = Notification.objects.filter(kind="session_approved")
     assert [n.user for n in told] == [world.owner_a]
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from expo.bookings.notifications import _message_id
+from expo.notifications.services import _message_id
 from tests.bookings.smtp_sink import SmtpSink
 from tests.faults.services import (
     ROOT,
@@ -26,7 +26,7 @@ from tests.faults.services import (
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-SWEEP = "expo.bookings.tasks.sweep_notifications"
+SWEEP = "expo.notifications.tasks.sweep_notifications"
 
 
 class BookingStream:
@@ -226,7 +226,8 @@ def test_postgres_stopped_while_visitors_book_answers_503_and_recovers(
     assert stream.statuses("after", "page")[200] > 0
     assert stream.answers[-1][2].status < 500
 
-    # Invariant 1 held through the outage: seats taken are exactly what is booked.
+    # docs/architecture.md, invariant 1, held through the outage: seats taken are exactly
+    # what is booked.
     mismatched = private_postgres.query(
         """
         SELECT s.id, s.seats_taken, COALESCE(b.seats, 0) + COALESCE(w.seats, 0)

@@ -7,10 +7,11 @@ import pytest
 import time_machine
 
 from expo.bookings import services
-from expo.bookings.models import Notification, Ticket, WaitlistEntry
-from expo.bookings.scanning import ScanInput, ticket_scan
+from expo.bookings.models import Ticket, WaitlistEntry
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Session
+from expo.notifications.models import Notification
+from expo.scanning.services import ScanInput, ticket_scan
 from tests.factories import EntranceFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 import time_machine
 
 from expo.bookings import services
-from expo.bookings.models import Scan, Ticket
+from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Entrance
+from expo.scanning.models import Scan
 from tests.conftest import client_for
 from tests.factories import EntranceFactory, SessionFactory, UserFactory
 

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from expo.bookings import services
-from expo.bookings.models import Scan
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Entrance
+from expo.scanning.models import Scan
 from tests.conftest import client_for
 from tests.factories import (
     EntranceFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     VenueFactory,
+    book,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +33,7 @@ def gate_api(gate_staff):
 
 
 def booked_ticket(session=None, party_size=1):
-    session = session or SessionFactory()
-    booking = services.booking_create(
-        visitor=UserFactory(), session_id=session.pk, party_size=party_size
-    )
-    return booking.tickets.order_by("id")
+    return book(session=session, party_size=party_size).tickets.order_by("id")
 
 
 def code_of(ticket):

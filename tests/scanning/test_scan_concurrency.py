@@ -1,4 +1,5 @@
-"""Invariant 2 under real concurrency on PostgreSQL: gates racing for the same ticket."""
+"""docs/architecture.md, invariant 2, under real concurrency on PostgreSQL: gates racing
+for the same ticket."""
 
 import uuid
 from collections import Counter
@@ -8,10 +9,11 @@ import pytest
 import time_machine
 
 from expo.bookings import services
-from expo.bookings.models import Scan, Ticket
-from expo.bookings.scanning import ScanInput, ticket_scan
+from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Entrance, Venue
+from expo.scanning.models import Scan
+from expo.scanning.services import ScanInput, ticket_scan
 from tests.bookings.race import race
 from tests.factories import EntranceFactory, SessionFactory, UserFactory, VenueFactory
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expo.bookings import selectors, services
-from expo.bookings.models import Scan, ScanDevice, Ticket
+from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Venue
+from expo.scanning.models import Scan, ScanDevice
 from tests.conftest import client_for
 from tests.factories import EntranceFactory, SessionFactory, UserFactory, VenueFactory
 
@@ -216,7 +217,7 @@ def test_staff_filter_flagged_scans_and_mark_them_reviewed(client, expo_staff, g
         SCANS, {**item(tickets[1], gate, now, "plain-0001"), "scanned_at": None}, format="json"
     )
     client.force_login(expo_staff)
-    changelist = reverse("admin:bookings_scan_changelist")
+    changelist = reverse("admin:scanning_scan_changelist")
     listed = client.get(changelist, {"review": "open"})
     assert listed.status_code == 200
     assert [scan.nonce for scan in listed.context["cl"].result_list] == ["flag-00001"]
@@ -233,7 +234,7 @@ def test_staff_filter_flagged_scans_and_mark_them_reviewed(client, expo_staff, g
     assert plain.reviewed_at is None  # not flagged: nothing to review
     assert not client.get(changelist, {"review": "open"}).context["cl"].result_list
     # The stored answer quotes the attendee: not on the detail page.
-    detail = client.get(reverse("admin:bookings_scan_change", args=[flagged.pk]))
+    detail = client.get(reverse("admin:scanning_scan_change", args=[flagged.pk]))
     assert detail.status_code == 200
     assert "Astrid" not in detail.content.decode()
 
@@ -285,7 +286,7 @@ def test_nonce_reuse_by_another_account_is_refused_without_leaking(gate_staff, n
 
 def test_a_nonce_race_with_another_account_is_refused_too(gate_staff, now, monkeypatch):
     """The pre-check can be overtaken; the unique index still refuses, without leaking."""
-    from expo.bookings import scanning
+    from expo.scanning import services as scanning
 
     session = running_session(now)
     tickets = tickets_of(session, party_size=2)

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from expo.bookings import services
-from expo.bookings.models import Scan
 from expo.events.models import Session
+from expo.scanning.models import Scan
 from tests.factories import EntranceFactory, ExhibitorFactory, SessionFactory, UserFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

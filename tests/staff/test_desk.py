@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from expo.bookings.models import Booking, Notification, Scan, Ticket, WaitlistEntry
+from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.events.models import Session
+from expo.notifications.models import Notification
+from expo.scanning.models import Scan
 from expo.staff.selectors import occupancy_level
 from tests.factories import EntranceFactory, MembershipFactory, UserFactory, VenueFactory
 from tests.staff.helpers import book, flagged_scan, proposal, session_today

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from expo.bookings.models import Notification
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Session
+from expo.notifications.models import Notification
 from tests.browser import (
     DESKTOP,
     PHONE,

@@ -24,6 +24,8 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
     VenueFactory,
+    WaitlistEntryFactory,
+    book,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +36,6 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 def at_stockholm(days_ahead: int, hour: int, minute: int = 0) -> datetime:
     day = timezone.localdate(timezone.now(), STOCKHOLM) + timedelta(days=days_ahead)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=STOCKHOLM)
-
-
-def book(visitor, session, party_size=1) -> Booking:
-    return services.booking_create(visitor=visitor, session_id=session.pk, party_size=party_size)
 
 
 def full_session(**kwargs) -> Session:
@@ -414,7 +412,7 @@ def test_waitlist_offer_declined(visitor_client, visitor):
     again = visitor_client.post(f"/waitlist/{entry.pk}/accept/", follow=True)
     assert str(errors.OfferNotOpen.default_detail) in again.content.decode()
     # Someone else's entry does not exist for us.
-    theirs = WaitlistEntry.objects.create(session=session, visitor=UserFactory(), party_size=1)
+    theirs = WaitlistEntryFactory(session=session)
     assert visitor_client.post(f"/waitlist/{theirs.pk}/accept/").status_code == 404
     assert visitor_client.post(f"/waitlist/{theirs.pk}/leave/").status_code == 404
     assert visitor_client.post("/waitlist/999999/accept/").status_code == 404

@@ -27,10 +27,12 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from expo.bookings import scanning, services
-from expo.bookings.models import Scan, Ticket
+from expo.bookings import services
+from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Entrance
+from expo.scanning import services as scanning
+from expo.scanning.models import Scan
 from tests.factories import (
     EntranceFactory,
     ExpoFactory,

@@ -1,0 +1,127 @@
+"""The e-mail outbox: rows written in the transaction that causes them, sent after commit.
+
+A row is the promise that a message will go out once; the Celery task and the periodic
+sweep both only ever send rows that are still `pending` (see `notification_deliver`).
+"""
+
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from celery import current_app
+from django.db import connection, transaction
+
+from expo.accounts.signals import EMAIL_VERIFICATION, PASSWORD_RESET, REGISTRATION_ATTEMPT
+from expo.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# The tasks that send rows (tasks.py) call the services that call this module, so they
+# are found by their registered names (apps.py imports tasks.py), not imported here.
+DELIVER_TASK = "expo.notifications.tasks.deliver_notification"
+MARK_SENT_TASK = "expo.notifications.tasks.mark_notification_sent"
+
+
+def notification_key(kind: str, *, booking=None, waitlist_entry=None, suffix: str = "") -> str:
+    target = f"booking:{booking.pk}" if booking is not None else f"waitlist:{waitlist_entry.pk}"
+    return f"{target}:{kind}{':' + suffix if suffix else ''}"
+
+
+def notification_to_person_add(
+    kind: str, *, key: str, user=None, email: str = "", context: dict | None = None
+) -> None:
+    """Record a message about no booking (an invitation, a proposal decision).
+
+    `key` names the event that causes it (e.g. ``invitation:12``) so it is sent once.
+    Precondition: inside the transaction that makes the change.
+    """
+    assert connection.in_atomic_block, "outbox rows must be written in the change's transaction"
+    Notification.objects.bulk_create(
+        [Notification(key=key, kind=kind, user=user, email=email, context=context or {})],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(lambda: notifications_queue([key]))
+
+
+# A person's own account mails: at most one of a kind in this time, so a script cannot
+# use sign-up, "resend" or "forgot password" to flood someone's inbox.
+ACCOUNT_MAIL_INTERVAL = {
+    EMAIL_VERIFICATION: timedelta(minutes=5),
+    PASSWORD_RESET: timedelta(minutes=5),
+    REGISTRATION_ATTEMPT: timedelta(hours=1),
+}
+
+
+def account_mail_add(*, user, kind: str, now: datetime) -> bool:
+    """Queue a mail to the person's own address; False when one of the kind just went.
+
+    Precondition: inside the transaction that makes the change.
+    """
+    recent = Notification.objects.filter(
+        user=user, kind=kind, created_at__gt=now - ACCOUNT_MAIL_INTERVAL[kind]
+    )
+    if recent.exists():
+        return False
+    notification_to_person_add(kind, key=f"user:{user.pk}:{kind}:{secrets.token_hex(8)}", user=user)
+    return True
+
+
+def notifications_add(
+    kind: str,
+    *,
+    bookings: Iterable = (),
+    waitlist_entries: Iterable = (),
+    suffix: str = "",
+) -> None:
+    """Record messages to send once the caller's transaction commits.
+
+    Precondition: the caller is inside the transaction that makes the change, so the
+    rows commit (or vanish) with it. A message recorded twice stays one row. The
+    bookings and waitlist entries are the bookings app's; `kind` is one it registered.
+    """
+    assert connection.in_atomic_block, "outbox rows must be written in the change's transaction"
+    rows = [
+        Notification(
+            key=notification_key(kind, booking=booking, suffix=suffix), kind=kind, booking=booking
+        )
+        for booking in bookings
+    ] + [
+        Notification(
+            key=notification_key(kind, waitlist_entry=entry, suffix=suffix),
+            kind=kind,
+            waitlist_entry=entry,
+        )
+        for entry in waitlist_entries
+    ]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.key for row in rows]
+    transaction.on_commit(lambda: notifications_queue(keys))
+
+
+def notifications_queue(keys: list[str]) -> None:
+    """Hand rows to Celery; with the broker down they stay pending for the sweep."""
+    from kombu.exceptions import OperationalError
+
+    deliver_notification = current_app.tasks[DELIVER_TASK]
+    for key in keys:
+        try:
+            deliver_notification.delay(key)
+        except OperationalError:  # broker down: the rest stay pending for the sweep too
+            logger.warning("could not queue notification %s; the sweep will send it", key)
+            return
+        except Exception:
+            logger.exception("delivering notification %s failed; the sweep will retry it", key)
+
+
+def notification_mark_sent_later(key: str, sent_at: datetime) -> None:
+    """Leave a `sent` mark the database refused to a task that retries until it sticks.
+
+    With the broker down too, the row stays `sending` and the sweep sends it once more.
+    """
+    try:
+        current_app.tasks[MARK_SENT_TASK].delay(key, sent_at.isoformat())
+    except Exception:
+        logger.exception("could not queue the sent mark of notification %s", key)

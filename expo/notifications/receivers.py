@@ -1,0 +1,11 @@
+"""What notifications does when a lower app tells it something (connected in apps.py)."""
+
+from django.dispatch import receiver
+
+from expo.accounts.signals import account_mail_requested
+from expo.notifications.outbox import account_mail_add
+
+
+@receiver(account_mail_requested, dispatch_uid="notifications.account_mail")
+def queue_account_mail(sender, *, user, kind, now, **kwargs) -> bool:
+    return account_mail_add(user=user, kind=kind, now=now)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ScanningConfig(AppConfig):
+    name = "expo.scanning"
+    label = "scanning"
+    verbose_name = "Scanning"

@@ -1,0 +1,13 @@
+"""The gate staff's scanning page (HTML); its API is in `urls.py`."""
+
+from django.urls import path
+
+from expo.scanning import views
+
+app_name = "gate"
+
+urlpatterns = [
+    path("gate/", views.gate_scan, name="scan"),
+    # Under /gate/ so its scope covers the page (a worker's scope is its folder).
+    path("gate/sw.js", views.gate_service_worker, name="service-worker"),
+]
