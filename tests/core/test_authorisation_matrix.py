@@ -36,7 +36,7 @@ from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Session
 from expo.exhibitors.models import Membership
 from expo.exhibitors.services import invitation_create
-from tests.exhibitors.factories import LeadConsentFactory, LeadFactory, book
+from tests.exhibitors.factories import LeadConsentFactory, LeadFactory
 from tests.factories import (
     EntranceFactory,
     ExhibitionFactory,
@@ -48,6 +48,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
     VenueFactory,
+    book,
 )
 from tests.staff.helpers import flagged_scan
 

@@ -15,13 +15,14 @@ from PIL import Image
 from expo.bookings.models import Ticket
 from expo.events.models import Session
 from expo.exhibitors.models import Exhibitor, Invitation, Lead, Membership, Stand
-from tests.exhibitors.factories import LeadConsentFactory, LeadFactory, book, ticket_code
+from tests.exhibitors.factories import LeadConsentFactory, LeadFactory, ticket_code
 from tests.factories import (
     ExhibitorFactory,
     MembershipFactory,
     SessionFactory,
     StandFactory,
     UserFactory,
+    book,
 )
 
 pytestmark = pytest.mark.django_db

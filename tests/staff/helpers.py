@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from expo.bookings import services
 from expo.events.models import Session
 from expo.scanning.models import Scan
 from tests.factories import EntranceFactory, ExhibitorFactory, SessionFactory, UserFactory
@@ -24,12 +23,6 @@ def noon_today() -> datetime:
 def session_today(*, hours_from_noon: float = 1, **kwargs) -> Session:
     starts_at = noon_today() + timedelta(hours=hours_from_noon)
     return SessionFactory(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), **kwargs)
-
-
-def book(session, party_size=1, visitor=None):
-    return services.booking_create(
-        visitor=visitor or UserFactory(), session_id=session.pk, party_size=party_size
-    )
 
 
 def proposal(**kwargs) -> Session:

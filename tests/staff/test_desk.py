@@ -9,13 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from expo.bookings import messages as bookings_messages
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.events.models import Session
+from expo.exhibitors import messages as exhibitor_messages
 from expo.notifications.models import Notification
 from expo.scanning.models import Scan
 from expo.staff.selectors import occupancy_level
-from tests.factories import EntranceFactory, MembershipFactory, UserFactory, VenueFactory
-from tests.staff.helpers import book, flagged_scan, proposal, session_today
+from tests.factories import EntranceFactory, MembershipFactory, UserFactory, VenueFactory, book
+from tests.staff.helpers import flagged_scan, proposal, session_today
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_noon")]
 
@@ -56,7 +58,7 @@ def test_desk_shows_inside_and_limit_with_words_for_the_level(staff_client):
 def test_occupancy_json_counts_each_entrance_today(staff_client, gate_staff):
     entrance = EntranceFactory(venue=VenueFactory(slug="dunkers", inside=2, max_occupancy=2))
     session = session_today(venue=entrance.venue)
-    ticket = book(session).tickets.get()
+    ticket = book(session=session).tickets.get()
     accepted = flagged_scan(entrance=entrance, ticket=ticket)
     Scan.objects.filter(pk=accepted.pk).update(
         flagged=False, result=Scan.Result.ACCEPTED, reason="", scanned_at=timezone.now()
@@ -103,7 +105,7 @@ def test_todays_sessions_with_booked_checked_in_and_no_shows(staff_client, at_no
     started = session_today(title_en="Harbour walk", capacity=10)
     later = session_today(hours_from_noon=3, title_en="Robot demo")
     session_today(hours_from_noon=24 * 2, title_en="Not today")
-    tickets = list(book(started, party_size=3).tickets.all())
+    tickets = list(book(session=started, party_size=3).tickets.all())
     # It began half an hour ago (booked while it was still ahead).
     Session.objects.filter(pk=started.pk).update(
         starts_at=at_noon - timedelta(minutes=30), ends_at=at_noon + timedelta(minutes=30)
@@ -111,7 +113,7 @@ def test_todays_sessions_with_booked_checked_in_and_no_shows(staff_client, at_no
     Ticket.objects.filter(pk=tickets[0].pk).update(
         checked_in=True, first_checked_in_at=timezone.now()
     )
-    book(later, party_size=2)
+    book(session=later, party_size=2)
 
     response = staff_client.get(DESK)
 
@@ -125,7 +127,7 @@ def test_todays_sessions_with_booked_checked_in_and_no_shows(staff_client, at_no
 
 def test_attendance_page_lists_bookings_and_figures(staff_client):
     session = session_today()
-    booking = book(session, party_size=2)
+    booking = book(session=session, party_size=2)
     response = staff_client.get(f"/staff/sessions/{session.pk}/")
     assert response.status_code == 200
     assert response.context["attendance"]["booked"] == 2
@@ -140,9 +142,9 @@ def test_attendance_page_of_a_missing_session_is_404(staff_client):
 def _many(count: int):
     for _ in range(count):
         session = session_today()
-        book(session, party_size=2)
+        book(session=session, party_size=2)
         proposal()
-        flagged_scan(ticket=book(session_today()).tickets.get())
+        flagged_scan(ticket=book(session=session_today()).tickets.get())
         EntranceFactory(venue=VenueFactory(max_occupancy=50))
 
 
@@ -159,11 +161,11 @@ def test_desk_query_count_is_constant(staff_client, django_assert_num_queries):
 
 def test_attendance_page_query_count_is_constant(staff_client, django_assert_num_queries):
     session = session_today(capacity=100)
-    book(session, party_size=2)
+    book(session=session, party_size=2)
     with CaptureQueriesContext(connection) as few:
         staff_client.get(f"/staff/sessions/{session.pk}/")
     for _ in range(8):
-        book(session, party_size=3)
+        book(session=session, party_size=3)
     with django_assert_num_queries(len(few)):
         response = staff_client.get(f"/staff/sessions/{session.pk}/")
     assert len(response.context["bookings"]) == 9
@@ -182,7 +184,7 @@ def test_approve_publishes_and_tells_the_exhibitor(staff_client):
     assert response.redirect_chain[-1][0] == "/staff/"
     session.refresh_from_db()
     assert session.status == Session.Status.PUBLISHED
-    assert Notification.objects.filter(kind=Notification.Kind.SESSION_APPROVED).count() == 1
+    assert Notification.objects.filter(kind=exhibitor_messages.SESSION_APPROVED).count() == 1
     assert any("Solar kit" in message for message in _messages(response))
 
 
@@ -202,7 +204,7 @@ def test_reject_with_a_reason(staff_client):
     staff_client.post(f"/staff/sessions/{session.pk}/reject/", {"reason": "Overlaps the gala."})
     session.refresh_from_db()
     assert (session.status, session.status_reason) == ("rejected", "Overlaps the gala.")
-    assert Notification.objects.filter(kind=Notification.Kind.SESSION_REJECTED).count() == 1
+    assert Notification.objects.filter(kind=exhibitor_messages.SESSION_REJECTED).count() == 1
 
 
 def test_deciding_twice_is_a_message_not_an_error(staff_client):
@@ -240,7 +242,7 @@ def test_cancel_confirmation_says_whom_it_reaches_then_cancels(staff_client):
     session.refresh_from_db()
     assert (session.status, session.status_reason) == ("cancelled", "Storm warning.")
     assert not Booking.objects.filter(session=session, status="confirmed").exists()
-    outbox = Notification.objects.filter(kind=Notification.Kind.SESSION_CANCELLED)
+    outbox = Notification.objects.filter(kind=bookings_messages.SESSION_CANCELLED)
     assert {n.booking.visitor_id for n in outbox if n.booking} == {
         b.visitor_id for b in Booking.objects.filter(session=session)
     }
@@ -254,8 +256,8 @@ class SessionTwoBookingsAndAWaitlist:
         from expo.bookings.services import waitlist_join
 
         session = session_today(capacity=3, max_party_size=4)
-        book(session, party_size=2)
-        book(session, party_size=1)
+        book(session=session, party_size=2)
+        book(session=session, party_size=1)
         waitlist_join(visitor=UserFactory(), session_id=session.pk, party_size=2)
         assert WaitlistEntry.objects.filter(session=session).count() == 1
         return session
@@ -273,7 +275,7 @@ def test_cancelling_a_cancelled_session_again_is_a_message(staff_client):
 
 
 def test_flagged_scan_is_listed_then_marked_reviewed(staff_client, expo_staff):
-    scan = flagged_scan(ticket=book(session_today()).tickets.get(), reason="venue_full")
+    scan = flagged_scan(ticket=book(session=session_today()).tickets.get(), reason="venue_full")
     html = staff_client.get(DESK).content.decode()
     assert "Venue was full" in html
     assert f'action="/staff/scans/{scan.pk}/review/"' in html

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from expo.bookings import messages as bookings_messages
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Session
 from expo.notifications.models import Notification
@@ -33,8 +34,9 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
     VenueFactory,
+    book,
 )
-from tests.staff.helpers import book, flagged_scan, proposal, session_today
+from tests.staff.helpers import flagged_scan, proposal, session_today
 
 
 def _log_in(context, live_server, user) -> None:
@@ -60,7 +62,7 @@ def test_occupancy_changes_within_seconds_after_a_gate_scan(live_server, chromiu
     gate = EntranceFactory(venue=venue, name="Norra entrén")
     starts = timezone.now() + timedelta(minutes=5)  # inside the scan window
     session = SessionFactory(venue=venue, starts_at=starts, ends_at=starts + timedelta(hours=1))
-    first, second = book(session, party_size=2).tickets.order_by("pk")
+    first, second = book(session=session, party_size=2).tickets.order_by("pk")
     context = browser_context(chromium, viewport=PHONE)
     _log_in(context, live_server, UserFactory(role="expo_staff"))
     page = context.new_page()
@@ -121,7 +123,7 @@ def test_cancel_a_session_after_seeing_whom_the_notice_reaches(live_server, chro
     from playwright.sync_api import expect
 
     session = SessionFactory(title_en="Harbour walk", capacity=10)
-    bookings = [book(session, party_size=2), book(session, party_size=1)]
+    bookings = [book(session=session, party_size=2), book(session=session, party_size=1)]
     context = browser_context(chromium, viewport=PHONE)
     _log_in(context, live_server, UserFactory(role="expo_staff"))
     page = context.new_page()
@@ -142,7 +144,7 @@ def test_cancel_a_session_after_seeing_whom_the_notice_reaches(live_server, chro
         Session.Status.CANCELLED,
         "Storm warning for the harbour.",
     )
-    outbox = Notification.objects.filter(kind=Notification.Kind.SESSION_CANCELLED)
+    outbox = Notification.objects.filter(kind=bookings_messages.SESSION_CANCELLED)
     assert sorted(outbox.values_list("booking_id", flat=True)) == sorted(b.pk for b in bookings)
     context.close()
 
@@ -159,9 +161,9 @@ def test_new_pages_have_no_serious_axe_violation(live_server, chromium, at_noon,
         expo=expo, venue=venue, starts_on=today, ends_on=today + timedelta(days=9)
     )
     session = session_today(venue=venue, exhibition=exhibition, title_en="Harbour walk")
-    book(session, party_size=2)
+    book(session=session, party_size=2)
     proposal(host=ExhibitorFactory(), title_en="Solar kit build")
-    flagged_scan(entrance=entrance, ticket=book(session).tickets.get(), reason="venue_full")
+    flagged_scan(entrance=entrance, ticket=book(session=session).tickets.get(), reason="venue_full")
     staff = UserFactory(role="expo_staff", language=language)
     pages = [
         ("desk", "/staff/"),
