@@ -87,7 +87,7 @@ def test_an_invited_person_joins_edits_the_profile_and_adds_a_stand(live_server,
     context.close()
 
 
-def test_a_member_proposes_a_session_and_sees_it_pending(live_server, chromium, world):
+def test_a_proposal_approved_on_the_desk_joins_the_programme(live_server, chromium, world):
     from playwright.sync_api import expect
 
     context = browser_context(chromium, viewport=DESKTOP)
@@ -113,6 +113,20 @@ def test_a_member_proposes_a_session_and_sees_it_pending(live_server, chromium, 
     assert timezone.localtime(session.starts_at).hour == 13
     screenshot(page, "exhibitor-proposal-pending-desktop")
     context.close()
+
+    # Expo staff approve it on their desk; it is then in the programme for everyone.
+    desk = browser_context(chromium, viewport=DESKTOP)
+    log_in(desk, live_server, UserFactory(role="expo_staff"))
+    page = desk.new_page()
+    page.goto(f"{live_server.url}/staff/")
+    page.locator(f"#proposal-{session.pk}").get_by_role("button", name="Approve").click()
+    expect(page.locator(".messages .message")).to_contain_text("is published")
+    page.goto(f"{live_server.url}/sessions/{session.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hydrogen in the harbour")
+    page.goto(f"{live_server.url}/?q=Hydrogen")
+    expect(page.get_by_role("link", name="Hydrogen in the harbour")).to_be_visible()
+    desk.close()
+    assert Session.objects.get(pk=session.pk).status == Session.Status.PUBLISHED
 
 
 def test_the_attendee_csv_downloads_with_consenting_names(live_server, chromium, world):
