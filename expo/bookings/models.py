@@ -181,6 +181,7 @@ class Notification(models.Model):
         EMAIL_VERIFICATION = "email_verification", _("E-mail address verification")
         PASSWORD_RESET = "password_reset", _("Password reset")
         REGISTRATION_ATTEMPT = "registration_attempt", _("Sign-up with a taken address")
+        LOGIN_LINK = "login_link", _("Sign-in link")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -117,6 +117,7 @@ SUBJECTS = {
     Kind.EMAIL_VERIFICATION: _("Confirm your e-mail address for H22 City Expo"),
     Kind.PASSWORD_RESET: _("Choose a new password for H22 City Expo"),
     Kind.REGISTRATION_ATTEMPT: _("Someone tried to sign up with your address"),
+    Kind.LOGIN_LINK: _("Your sign-in link for H22 City Expo"),
 }
 # Messages to a person rather than about a booking (invitations, proposal decisions)
 # whose reader has no account to take a language from: the expo's own.
@@ -214,6 +215,11 @@ def _skip_reason(notification: Notification, now: datetime) -> str:
         return "the reader's account is closed"
     if notification.kind == Kind.EMAIL_VERIFICATION and reader.email_verified:
         return "address already verified"
+    if (
+        notification.kind == Kind.LOGIN_LINK
+        and parse_datetime(notification.context["expires_at"]) <= now
+    ):
+        return "the link expired before it could be sent"
     if target is None:
         return ""
     kind, session = notification.kind, target.session
@@ -665,6 +671,8 @@ def _account_links(notification: Notification) -> dict:
         return {"verify_url": email_verification_url(notification.user)}
     if notification.kind == Kind.PASSWORD_RESET:
         return {"reset_url": password_reset_url(notification.user)}
+    if notification.kind == Kind.LOGIN_LINK:  # the row keeps the seed, the token is made now
+        return {"login_url": secret_link_url(notification.context["login_link"])}
     return {}
 
 

@@ -60,6 +60,19 @@ def account_mail_add(*, user, kind: str, now: datetime) -> bool:
     return True
 
 
+def login_link_mail_add(*, user, email: str, context: dict) -> bool:
+    """Queue a sign-in link to `email`, whether or not an account uses it yet.
+
+    `context` holds the link's seed and expiry, never its token (expo/core/secret_links.py).
+    How many links an address may get is the caller's rule (`login_link_request`).
+    Precondition: inside the transaction that stores the link.
+    """
+    kind = Notification.Kind.LOGIN_LINK
+    key = f"login-link:{secrets.token_hex(12)}"
+    notification_to_person_add(kind, key=key, user=user, email=email, context=context)
+    return True
+
+
 def notifications_add(
     kind: str,
     *,
