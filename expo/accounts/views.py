@@ -52,7 +52,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     next_page = HOME
-    extra_context = {"link_form": LoginLinkForm}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(link_form=LoginLinkForm(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         wait = throttle_wait(
@@ -162,6 +164,9 @@ def login_link_request(request):
 def login_link(request, token: str):
     """The link in the sign-in mail: one confirming click, because mail scanners open
     links; then signed in and back where the visitor asked for the link."""
+    if request.method == "POST" and throttle_wait(request, [LoginPerAddressThrottle()]):
+        context = {"invalid": False, "too_many": True}
+        return render(request, "registration/login_link.html", context, status=429)
     try:
         if request.method != "POST":
             services.login_link_check(token=token)

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -13,7 +15,8 @@ from rest_framework.test import APIClient
 from expo.accounts import services
 from expo.accounts.models import LoginLink, User
 from expo.bookings.models import Notification
-from tests.accounts.test_auth_api import assert_error, token_client
+from expo.bookings.notifications import notification_deliver
+from tests.accounts.test_auth_api import assert_error, throttle_rates, token_client
 from tests.bookings.race import race
 from tests.factories import UserFactory
 
@@ -139,8 +142,6 @@ def test_next_keeps_only_a_path_on_this_site():
 
 def test_a_link_mailed_after_it_expired_is_skipped(django_capture_on_commit_callbacks):
     services.login_link_request(email="late@example.org")  # broker down: nothing queued
-    from expo.bookings.notifications import notification_deliver
-
     row = Notification.objects.get(kind=Notification.Kind.LOGIN_LINK)
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
         assert notification_deliver(key=row.key) == "skipped"
@@ -175,3 +176,84 @@ def test_two_links_to_a_new_address_used_at_once_make_one_account(
     assert [response.status_code for response in results] == [200, 200]
     assert User.objects.filter(email="twice@example.org").count() == 1
     assert AuthToken.objects.count() == 2
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+
+def test_the_page_form_answers_the_same_for_known_and_unknown_addresses(
+    client, django_capture_on_commit_callbacks
+):
+    UserFactory(email="known@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/login/link/", {"email": "known@example.org", "next": "/"})
+        unknown = client.post("/login/link/", {"email": "nobody@example.org", "next": "/"})
+    assert known.status_code == unknown.status_code == 200
+
+    def page(response, local_part):
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
+        return text.replace(f"{local_part}@", "X@")
+
+    assert page(known, "known") == page(unknown, "nobody")
+    assert len(mail.outbox) == 2
+
+
+def test_the_link_page_asks_first_then_signs_in_and_returns(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/login/link/", {"email": "ny@example.org", "next": "/bookings/"})
+    path = TOKEN_IN_MAIL.search(mail.outbox[-1].body).group(0)
+
+    opened = client.get(path)  # what a mail scanner does
+    assert opened.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.filter(email="ny@example.org").exists()
+
+    confirmed = client.post(path)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/bookings/"
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="ny@example.org").pk)
+
+    client.logout()
+    again = client.post(path)
+    assert again.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_next_pointing_elsewhere_is_never_followed(client):
+    services.login_link_request(email="ny@example.org", next_url="https://evil.example/")
+    # Even a link stored with a foreign `next` (written before the check existed) stays home.
+    LoginLink.objects.update(next="https://evil.example/")
+    token = "x"
+    LoginLink.objects.update(token_hash=services._login_link_hash(token))
+    response = client.post(f"/login/link/{token}/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_sign_in_links_asked_for_one_address_are_rate_limited():
+    cache.clear()
+    with override_settings(REST_FRAMEWORK=throttle_rates(login_link_email="2/hour")):
+        answers = [
+            APIClient().post(
+                LINK, {"email": "Ny@example.org"}, format="json", REMOTE_ADDR=f"192.0.2.{n}"
+            )
+            for n in range(3)
+        ]
+    cache.clear()
+    assert [answer.status_code for answer in answers] == [202, 202, 429]
+    assert_error(answers[2], 429, "rate_limited")
+
+
+def test_sign_in_links_asked_from_one_client_address_are_rate_limited():
+    cache.clear()
+    with override_settings(REST_FRAMEWORK=throttle_rates(login_link="2/hour")):
+        answers = [
+            APIClient().post(
+                LINK, {"email": f"n{n}@example.org"}, format="json", REMOTE_ADDR="192.0.2.1"
+            )
+            for n in range(3)
+        ]
+    cache.clear()
+    assert [answer.status_code for answer in answers] == [202, 202, 429]
