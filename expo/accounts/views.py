@@ -53,9 +53,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     next_page = HOME
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(link_form=LoginLinkForm(), **kwargs)
-
     def post(self, request, *args, **kwargs):
         wait = throttle_wait(
             request,
@@ -133,7 +130,7 @@ def register(request):
 
 @require_http_methods(["GET", "POST"])
 def login_link_request(request):
-    """ "Book with your e-mail": mail a sign-in link that returns to `next`.
+    """Mail a sign-in link that returns to `next` (the pages' "book with your e-mail").
 
     The same "check your inbox" answer whether or not the address has an account.
     """

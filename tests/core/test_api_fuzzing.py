@@ -15,8 +15,8 @@ import schemathesis
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
+from knox.models import AuthToken
 from pytest_django.live_server_helper import LiveServer
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.generation.meta import TestPhase
 
@@ -57,7 +57,7 @@ def api(django_db_setup, django_db_blocker):
             "expo_staff": UserFactory(role="expo_staff"),
         }
         roles = {"anonymous": {}} | {
-            role: {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+            role: {"Authorization": f"Token {AuthToken.objects.create(user=user)[1]}"}
             for role, user in users.items()
         }
         server = LiveServer("localhost:0")
