@@ -89,7 +89,7 @@ class LoginLink(models.Model):
     next = models.CharField(max_length=500, blank=True)
     language = models.CharField(max_length=2, choices=User.Language.choices)
     created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -257,3 +257,10 @@ def test_sign_in_links_asked_from_one_client_address_are_rate_limited():
         ]
     cache.clear()
     assert [answer.status_code for answer in answers] == [202, 202, 429]
+
+
+def test_expired_links_are_not_kept():
+    services.login_link_request(email="old@example.org")
+    with time_machine.travel(timezone.now() + timedelta(minutes=15, seconds=1)):
+        services.login_link_request(email="new@example.org")
+    assert list(LoginLink.objects.values_list("email", flat=True)) == ["new@example.org"]
