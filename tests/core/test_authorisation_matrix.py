@@ -59,7 +59,12 @@ LOGIN = "login"  # a page's answer to anonymous: 302 to /login/?next=<the page>
 
 # URLs no role decides: files served from disk (whitenoise serves static files before any
 # URL is resolved, so only media has a pattern).
-EXCLUDED = {"media/<path:path>": "uploaded files, public by their unguessable names"}
+# `static()` adds media only with DEBUG on, as it still is while tests are collected (a
+# module that builds the API schema on import loads the URLconf then), in its regex form.
+EXCLUDED = dict.fromkeys(
+    ["media/<path:path>", "^media/(?P<path>.*)$"],
+    "uploaded files, public by their unguessable names",
+)
 # The admin is Django's own, behind its own staff check: one row covers the prefix.
 PREFIXES = ("admin/",)
 
