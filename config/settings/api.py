@@ -31,6 +31,8 @@ REST_FRAMEWORK = {
         "register": env("THROTTLE_REGISTER", default="20/hour"),
         "booking": env("THROTTLE_BOOKING", default="30/min"),
         "waitlist": env("THROTTLE_WAITLIST", default="30/min"),
+        "login_link": env("THROTTLE_LOGIN_LINK", default="60/hour"),
+        "login_link_email": env("THROTTLE_LOGIN_LINK_EMAIL", default="5/hour"),
     },
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,

@@ -14,6 +14,8 @@ REST_FRAMEWORK = {
         "register": "1000/min",
         "booking": "1000/min",
         "waitlist": "1000/min",
+        "login_link": "1000/min",
+        "login_link_email": "1000/min",
     },
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -18,6 +18,8 @@ from expo.accounts import selectors, services
 from expo.accounts.serializers import (
     EmailVerifyInputSerializer,
     ErrorSerializer,
+    LoginLinkInputSerializer,
+    LoginLinkRedeemInputSerializer,
     MeUpdateInputSerializer,
     RegisterInputSerializer,
     RegisterOutputSerializer,
@@ -26,6 +28,8 @@ from expo.accounts.serializers import (
     UserOutputSerializer,
 )
 from expo.accounts.throttles import (
+    LoginLinkPerAddressThrottle,
+    LoginLinkPerEmailThrottle,
     LoginPerAddressThrottle,
     LoginPerEmailThrottle,
     RegisterThrottle,
@@ -161,6 +165,63 @@ class LogoutAllApi(APIView):
     def post(self, request):
         services.auth_tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LoginLinkApi(APIView):
+    """Mail me a one-time sign-in link; the answer does not tell whether I have an account."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = [LoginLinkPerAddressThrottle, LoginLinkPerEmailThrottle]
+
+    @extend_schema(
+        operation_id="auth_login_link",
+        summary="Mail me a sign-in link",
+        description=(
+            "202 for every well-formed address, with the same empty body. The link works "
+            "once, for 15 minutes; its first use creates a visitor account for an address "
+            "without one. Redeem it with `POST /auth/login-link/redeem/` or open it in a "
+            "browser (`/login/link/<token>/`, which returns to `next`)."
+        ),
+        request=LoginLinkInputSerializer,
+        responses={202: None, 400: _INVALID, 429: _RATE_LIMITED},
+        parameters=[_RETRY_AFTER],
+        auth=[],
+    )
+    def post(self, request):
+        serializer = LoginLinkInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.login_link_request(
+            email=data["email"], language=data.get("language"), next_url=data.get("next", "")
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class LoginLinkRedeemApi(APIView):
+    """Use a sign-in link for an API token (for apps; browsers open the link's page)."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = [LoginPerAddressThrottle]
+
+    @extend_schema(
+        operation_id="auth_login_link_redeem",
+        summary="Sign in with a mailed link: get an API token for this device",
+        request=LoginLinkRedeemInputSerializer,
+        responses={
+            200: TokenOutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="`invalid_link` or `invalid`."),
+            429: _RATE_LIMITED,
+        },
+        parameters=[_RETRY_AFTER],
+        auth=[],
+    )
+    def post(self, request):
+        serializer = LoginLinkRedeemInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = services.login_link_api_token(token=serializer.validated_data["token"])
+        return Response(TokenOutputSerializer({"token": token}).data)
 
 
 class EmailVerifyApi(APIView):

@@ -21,7 +21,8 @@ class InvalidCredentials(ExpoError):
 
 
 class InvalidLink(ExpoError):
-    """A verification or reset link that was forged, has expired or was already used."""
+    """A verification, reset or sign-in link that was forged, has expired or was already
+    used."""
 
     code = "invalid_link"
     http_status = status.HTTP_400_BAD_REQUEST

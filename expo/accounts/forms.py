@@ -99,3 +99,22 @@ class PasswordResetRequestForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class LoginLinkForm(forms.Form):
+    """The address to mail a sign-in link to ("book with your e-mail")."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("We send you a link to sign in; no password needed."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "id_link_%s")  # beside the log-in form's fields
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

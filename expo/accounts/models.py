@@ -73,3 +73,34 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+class LoginLink(models.Model):
+    """A one-time sign-in link mailed to an address, which need not have an account yet.
+
+    Only a hash of the link's token is kept: the token itself is made again from a seed
+    when the mail is written (expo/core/secret_links.py), so this table is no key to
+    anyone's account. `used_at` is set by one conditional UPDATE, so a link signs in once
+    however many clicks arrive at the same moment.
+    """
+
+    email = models.EmailField(_("e-mail"), max_length=254, db_index=True)  # lower-case
+    token_hash = models.CharField(max_length=64, unique=True)
+    next = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=2, choices=User.Language.choices)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="login_link_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"

@@ -60,6 +60,28 @@ class EmailVerifyInputSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=128)
 
 
+class LoginLinkInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    language = serializers.ChoiceField(
+        choices=User.Language.choices,
+        required=False,
+        help_text="For a new account and its mail; an existing account keeps its own.",
+    )
+    next = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="A path on this site the link's page returns to after signing in.",
+    )
+
+    def validate_email(self, value):
+        return _normalise_email(value)
+
+
+class LoginLinkRedeemInputSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=128, help_text="From the link: /login/link/<token>/.")
+
+
 class MeUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False)
     language = serializers.ChoiceField(choices=User.Language.choices, required=False)

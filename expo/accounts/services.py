@@ -1,19 +1,23 @@
 """Writes for people, their roles and their API tokens."""
 
-from datetime import datetime
+import hashlib
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from knox.models import AuthToken
 
 from expo.accounts import signals
 from expo.accounts.errors import EmailTaken, InvalidCredentials, InvalidLink
-from expo.accounts.models import User, new_calendar_token
+from expo.accounts.models import LoginLink, User, new_calendar_token
 from expo.accounts.tokens import email_verification_token, user_from_uidb64
 from expo.core.permissions import EXPO_STAFF, ROLES, VISITOR
+from expo.core.secret_links import secret_link_new
 
 
 def _account_mail_add(*, user: User, kind: str, now: datetime) -> bool:
@@ -107,6 +111,127 @@ def password_reset_request(*, email: str, now: datetime | None = None) -> None:
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is not None and user.has_usable_password():
         _account_mail_add(user=user, kind=signals.PASSWORD_RESET, now=now or timezone.now())
+
+
+# --- Sign-in links ---------------------------------------------------------------------
+
+LOGIN_LINK_TTL = timedelta(minutes=15)
+# Links one address may be sent within LOGIN_LINK_TTL: the throttles' limit counts
+# requests and lets them through while the cache is down; this one counts stored links.
+LOGIN_LINKS_PER_ADDRESS = 3
+LOGIN_LINK_PURPOSE = "login"
+
+
+def _login_link_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _local_path(target: str) -> str:
+    """`target` if it is a path on this site, else empty: a link must not lead elsewhere."""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=set()):
+        return target
+    return ""
+
+
+@transaction.atomic
+def login_link_request(
+    *, email: str, language: str | None = None, next_url: str = "", now: datetime | None = None
+) -> None:
+    """Mail a one-time sign-in link to `email`; the caller answers the same whatever happens.
+
+    An address without an account gets a link too: its first use creates the account.
+    A deactivated account, or an address sent LOGIN_LINKS_PER_ADDRESS links within
+    LOGIN_LINK_TTL, gets nothing. The link's token is never stored: the link row keeps
+    its hash, the outbox row a seed it is made again from when the mail is written
+    (expo/core/secret_links.py).
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and not user.is_active:
+        return
+    # Expired links open nothing: keeping them would only keep addresses. The table holds
+    # LOGIN_LINK_TTL's worth of links, so this costs one small indexed DELETE.
+    LoginLink.objects.filter(expires_at__lte=now).delete()
+    recent = LoginLink.objects.filter(email=email, created_at__gt=now - LOGIN_LINK_TTL)
+    if recent.count() >= LOGIN_LINKS_PER_ADDRESS:
+        return
+    language = user.language if user is not None else (language or User.Language.SV)
+    link, token = secret_link_new(
+        purpose=LOGIN_LINK_PURPOSE, url=settings.SITE_URL.rstrip("/") + "/login/link/{token}/"
+    )
+    expires_at = now + LOGIN_LINK_TTL
+    LoginLink.objects.create(
+        email=email,
+        token_hash=_login_link_hash(token),
+        next=_local_path(next_url),
+        language=language,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    signals.account_mail_requested.send(
+        sender=User,
+        user=user,
+        kind=signals.LOGIN_LINK,
+        now=now,
+        email=email,
+        context={"login_link": link, "language": language, "expires_at": expires_at.isoformat()},
+    )
+
+
+def login_link_check(*, token: str, now: datetime | None = None) -> LoginLink:
+    """The unused, unexpired link `token` opens, without using it (the confirm page)."""
+    link = LoginLink.objects.filter(
+        token_hash=_login_link_hash(token),
+        used_at__isnull=True,
+        expires_at__gt=now or timezone.now(),
+    ).first()
+    if link is None:
+        raise InvalidLink()
+    return link
+
+
+@transaction.atomic
+def login_link_redeem(*, token: str, now: datetime | None = None) -> tuple[User, LoginLink]:
+    """Use a sign-in link: the person behind its address, created on first use.
+
+    One conditional UPDATE marks the link used, so of two uses at the same moment one
+    signs in and the other gets `InvalidLink`. A new account is a visitor with no
+    password whose address is verified by construction: the person opened a link mailed
+    to it. Raises `InvalidLink` for a forged, expired or used link, or a closed account.
+    """
+    now = now or timezone.now()
+    token_hash = _login_link_hash(token)
+    used = LoginLink.objects.filter(
+        token_hash=token_hash, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if not used:
+        raise InvalidLink()
+    link = LoginLink.objects.get(token_hash=token_hash)
+    user = User.objects.filter(email__iexact=link.email).first()
+    if user is None:
+        try:
+            user = user_create(
+                email=link.email, password=None, language=link.language, role=VISITOR
+            )
+        except EmailTaken:  # another link to the same address created it a moment ago
+            user = User.objects.get(email__iexact=link.email)
+    if not user.is_active:
+        raise InvalidLink()
+    if user.email_verified_at is None:
+        user.email_verified_at = now
+        User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+            email_verified_at=now
+        )
+    return user, link
+
+
+@transaction.atomic
+def login_link_api_token(*, token: str) -> str:
+    """Use a sign-in link for a new API token (as `auth_token_obtain` makes one)."""
+    user, _link = login_link_redeem(token=token)
+    _instance, api_token = AuthToken.objects.create(user=user)
+    return api_token
 
 
 def user_set_role(*, user: User, role: str) -> None:
@@ -205,6 +330,7 @@ def user_erase(*, user: User, now: datetime | None = None) -> User:
 
     # Bookings, scans, the outbox, leads and invitations: each app forgets its part.
     signals.user_erasing.send(sender=User, user=user, now=now)
+    LoginLink.objects.filter(email__iexact=user.email).delete()
     AuthToken.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk}@erased.invalid"

@@ -8,7 +8,9 @@ from django.dispatch import Signal
 
 # A mail to the person's own address is due. Arguments: ``user``, ``kind`` (one of the
 # names below) and ``now``. A receiver answers True when it queued the mail, False when
-# one of the kind went out too recently to send another.
+# one of the kind went out too recently to send another. LOGIN_LINK also passes
+# ``email`` and ``context`` (the link's seed, never its token), and ``user`` is None
+# when the address has no account yet.
 account_mail_requested = Signal()
 
 # A person's account is being erased. Arguments: ``user`` (row locked, still holding the
@@ -19,3 +21,4 @@ user_erasing = Signal()
 EMAIL_VERIFICATION = "email_verification"
 PASSWORD_RESET = "password_reset"
 REGISTRATION_ATTEMPT = "registration_attempt"
+LOGIN_LINK = "login_link"

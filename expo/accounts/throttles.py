@@ -4,6 +4,10 @@ Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and are read on eac
 (DRF's own throttles copy them once at import), so ``THROTTLE_LOGIN`` /
 ``THROTTLE_REGISTER`` and ``override_settings`` in tests take effect.
 
+Sign-in links have their own rates (``THROTTLE_LOGIN_LINK`` per client address, kept
+loose for a venue's shared Wi-Fi, and ``THROTTLE_LOGIN_LINK_EMAIL`` per address mailed);
+redeeming a link counts as a log-in attempt.
+
 The client's address is ``expo.core.network.client_ip``: ``X-Forwarded-For`` counts only
 from a proxy in ``TRUSTED_PROXIES``. The per-e-mail limit holds either way.
 With the cache (Redis) unreachable the limits let requests through (expo/core/throttling.py).
@@ -83,3 +87,17 @@ class LoginPerEmailThrottle(FailOpenThrottleMixin, _LoginThrottle):
         # Hashed: cache keys must be short and safe, and need not hold addresses.
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
         return self.cache_format % {"ident": digest}
+
+
+class LoginLinkPerAddressThrottle(LoginPerAddressThrottle):
+    """Sign-in links asked for from one client address, whatever address they go to."""
+
+    scope = "login_link"
+    cache_format = "throttle_login_link_address_%(ident)s"
+
+
+class LoginLinkPerEmailThrottle(LoginPerEmailThrottle):
+    """Sign-in links asked for one e-mail address: no flooding of anyone's inbox."""
+
+    scope = "login_link_email"
+    cache_format = "throttle_login_link_email_%(ident)s"

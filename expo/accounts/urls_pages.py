@@ -9,6 +9,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/link/", views.login_link_request, name="login-link-request"),
+    path("login/link/<str:token>/", views.login_link, name="login-link"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("verify/resend/", views.verify_email_resend, name="verify-email-resend"),

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -18,8 +19,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from expo.accounts import services
-from expo.accounts.forms import LoginForm, PasswordResetRequestForm, RegisterForm
-from expo.accounts.throttles import LoginPerAddressThrottle, LoginPerEmailThrottle, RegisterThrottle
+from expo.accounts.forms import LoginForm, LoginLinkForm, PasswordResetRequestForm, RegisterForm
+from expo.accounts.throttles import (
+    LoginLinkPerAddressThrottle,
+    LoginLinkPerEmailThrottle,
+    LoginPerAddressThrottle,
+    LoginPerEmailThrottle,
+    RegisterThrottle,
+)
 from expo.core.exceptions import ExpoError
 from expo.core.pages import throttle_wait
 
@@ -119,6 +126,61 @@ def register(request):
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "next": _safe_next(request) or ""}
     return render(request, "registration/register.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def login_link_request(request):
+    """Mail a sign-in link that returns to `next` (the pages' "book with your e-mail").
+
+    The same "check your inbox" answer whether or not the address has an account.
+    """
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request) or HOME)
+    form = LoginLinkForm(request.POST or None)
+    context = {"link_form": form, "next": _safe_next(request) or ""}
+    if request.method != "POST":
+        return render(request, "registration/login_link_request.html", context)
+    if throttle_wait(
+        request,
+        [LoginLinkPerAddressThrottle(), LoginLinkPerEmailThrottle()],
+        data={"email": request.POST.get("email", "")},
+    ):
+        context.update(link_form=LoginLinkForm(), too_many=True)
+        return render(request, "registration/login_link_request.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "registration/login_link_request.html", context, status=400)
+    language = translation.get_language() or "sv"
+    services.login_link_request(
+        email=form.cleaned_data["email"], language=language[:2], next_url=context["next"]
+    )
+    context["sent_to"] = form.cleaned_data["email"]
+    return render(request, "registration/login_link_sent.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def login_link(request, token: str):
+    """The link in the sign-in mail: one confirming click, because mail scanners open
+    links; then signed in and back where the visitor asked for the link."""
+    if request.method == "POST" and throttle_wait(request, [LoginPerAddressThrottle()]):
+        context = {"invalid": False, "too_many": True}
+        return render(request, "registration/login_link.html", context, status=429)
+    try:
+        if request.method != "POST":
+            services.login_link_check(token=token)
+            return render(request, "registration/login_link.html", {"invalid": False})
+        user, link = services.login_link_redeem(token=token)
+    except ExpoError:
+        return render(request, "registration/login_link.html", {"invalid": True}, status=400)
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    target = link.next
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse(HOME)
+    response = redirect(target)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        _remember_language(response, user.language)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,12 +1,16 @@
 """Reads of bookings and waitlist entries, scoped to who is asking
 (docs/architecture.md, invariant 6)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
+from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.permissions import is_expo_staff
+from expo.events.models import Entrance
 
 
 def booking_list(*, user) -> QuerySet[Booking]:
@@ -71,3 +75,39 @@ def revoked_tickets_since(*, since) -> QuerySet[Ticket]:
     if since is not None:
         tickets = tickets.filter(revoked_at__gte=since)
     return tickets.order_by("revoked_at", "id").only("id", "session_id", "revoked_at", "status")
+
+
+@dataclass(frozen=True)
+class PrintableTicket:
+    """A ticket as the printed page and the PDF show it, one to a page."""
+
+    ticket: Ticket
+    number: int
+    total: int
+    name: str  # the attendee's, or empty for an unnamed guest
+    short_code: str  # read out at a gate without a camera: reference and ticket number
+    code: str  # the signed code in the QR
+
+
+def booking_printable_tickets(*, booking: Booking) -> list[PrintableTicket]:
+    """The booking's valid tickets, numbered as on the booking page (of all its tickets).
+
+    Precondition: `booking` comes from `booking_list`, tickets prefetched in id order.
+    """
+    tickets = list(booking.tickets.all())
+    return [
+        PrintableTicket(
+            ticket=ticket,
+            number=number,
+            total=len(tickets),
+            name=ticket.attendee_name,
+            short_code=f"{booking.reference}-{number}",
+            code=ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id),
+        )
+        for number, ticket in enumerate(tickets, start=1)
+        if ticket.status == Ticket.Status.VALID
+    ]
+
+
+def venue_entrance_names(*, venue_id: int) -> list[str]:
+    return list(Entrance.objects.filter(venue_id=venue_id).values_list("name", flat=True))

@@ -11,17 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from expo.bookings import selectors, services
+from expo.bookings import selectors, services, ticket_pdf
 from expo.bookings.apis import BookingWriteThrottle
 from expo.bookings.forms import BookingForm, WaitlistForm
 from expo.bookings.models import Booking, WaitlistEntry
+from expo.bookings.ticket_pdf import session_time_text
 from expo.core.exceptions import ExpoError, NotFound
 from expo.core.pages import render_page, throttle_wait
 from expo.core.permissions import is_scan_only
@@ -159,6 +160,44 @@ def booking_detail(request, reference: str):
         "map_url": session_map_url(booking.session.venue),
     }
     return render_page(request, "pages/booking_detail.html", context)
+
+
+def _printable(request, reference: str):
+    booking = _own_booking_or_404(request, reference)
+    return booking, selectors.booking_printable_tickets(booking=booking)
+
+
+@visitor_required
+@require_safe
+def booking_print(request, reference: str):
+    """The booking's valid tickets, one to a printed page (the browser's print dialog)."""
+    booking, tickets = _printable(request, reference)
+    context = {
+        "booking": booking,
+        "session": booking.session,
+        "tickets": tickets,
+        "when": session_time_text(booking),
+        "entrances": selectors.venue_entrance_names(venue_id=booking.session.venue_id),
+    }
+    return render_page(request, "pages/booking_print.html", context)
+
+
+@visitor_required
+@require_safe
+def booking_tickets_pdf(request, reference: str):
+    """The same tickets as a PDF file to keep; 404 when none of them is valid."""
+    booking, tickets = _printable(request, reference)
+    if not tickets:
+        raise Http404
+    pdf = ticket_pdf.booking_tickets_pdf(
+        booking=booking,
+        tickets=tickets,
+        entrances=selectors.venue_entrance_names(venue_id=booking.session.venue_id),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="h22-tickets-{booking.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @visitor_required

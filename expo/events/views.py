@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from expo.accounts.forms import LoginLinkForm
 from expo.bookings import selectors as booking_selectors
 from expo.bookings.forms import BookingForm, WaitlistForm
 from expo.bookings.models import Booking, WaitlistEntry
@@ -179,6 +180,7 @@ def session_page_render(
         "state": session_booking_state(session, now, booked=my_booking is not None),
         "calendar_url": reverse("session-calendar", kwargs={"session_id": session.pk}),
         "offer_minutes": settings.WAITLIST_OFFER_MINUTES,
+        "link_form": LoginLinkForm(),
     }
     return render_page(request, "pages/session_detail.html", context, status=status)
 

@@ -12,7 +12,12 @@ from datetime import datetime, timedelta
 from celery import current_app
 from django.db import connection, transaction
 
-from expo.accounts.signals import EMAIL_VERIFICATION, PASSWORD_RESET, REGISTRATION_ATTEMPT
+from expo.accounts.signals import (
+    EMAIL_VERIFICATION,
+    LOGIN_LINK,
+    PASSWORD_RESET,
+    REGISTRATION_ATTEMPT,
+)
 from expo.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -64,6 +69,19 @@ def account_mail_add(*, user, kind: str, now: datetime) -> bool:
     if recent.exists():
         return False
     notification_to_person_add(kind, key=f"user:{user.pk}:{kind}:{secrets.token_hex(8)}", user=user)
+    return True
+
+
+def login_link_mail_add(*, user, email: str, context: dict) -> bool:
+    """Queue a sign-in link to `email`, whether or not an account uses it yet.
+
+    `context` holds the link's seed and expiry, never its token (expo/core/secret_links.py).
+    How many links an address may get is the caller's rule (`login_link_request`).
+    Precondition: inside the transaction that stores the link.
+    """
+    kind = LOGIN_LINK
+    key = f"login-link:{secrets.token_hex(12)}"
+    notification_to_person_add(kind, key=key, user=user, email=email, context=context)
     return True
 
 

@@ -62,7 +62,12 @@ SENT_BACK = "sent back"
 
 # URLs no role decides: files served from disk (whitenoise serves static files before any
 # URL is resolved, so only media has a pattern).
-EXCLUDED = {"media/<path:path>": "uploaded files, public by their unguessable names"}
+# `static()` adds media only with DEBUG on, as it still is while tests are collected (a
+# module that builds the API schema on import loads the URLconf then), in its regex form.
+EXCLUDED = dict.fromkeys(
+    ["media/<path:path>", "^media/(?P<path>.*)$"],
+    "uploaded files, public by their unguessable names",
+)
 # The admin is Django's own, behind its own staff check: one row covers the prefix.
 PREFIXES = ("admin/",)
 
@@ -317,6 +322,21 @@ MATRIX = [
         {"email": "vera@example.org", "password": "correct horse battery"},
     ),
     Row("delete", "/api/v1/auth/token/", "auth-token", cells(204, anonymous=401)),
+    # A sign-in link: the same 202 for every address; a forged one changes nothing.
+    Row(
+        "post",
+        "/api/v1/auth/login-link/",
+        "auth-login-link",
+        everyone(202),
+        {"email": "vera@example.org", "next": "/bookings/"},
+    ),
+    Row(
+        "post",
+        "/api/v1/auth/login-link/redeem/",
+        "auth-login-link-redeem",
+        everyone(400),
+        {"token": "forged-token"},
+    ),
     Row("post", "/api/v1/auth/logout/", "auth-logout", cells(204, anonymous=401)),
     Row("post", "/api/v1/auth/logout-all/", "auth-logout-all", cells(204, anonymous=401)),
     Row(
@@ -571,6 +591,16 @@ MATRIX = [
     # Django's form views take PUT as POST.
     Row("put", "/login/", "accounts:login", page_anonymous_only()),
     Row("post", "/logout/", "accounts:logout", everyone(302)),
+    Row("get", "/login/link/", "accounts:login-link-request", page_anonymous_only()),
+    Row(
+        "post",
+        "/login/link/",
+        "accounts:login-link-request",
+        page_anonymous_only(),
+        {"email": "new@example.org", "next": "/"},
+    ),
+    Row("get", "/login/link/forged-token/", "accounts:login-link", everyone(400)),
+    Row("post", "/login/link/forged-token/", "accounts:login-link", everyone(400)),
     Row("get", "/register/", "accounts:register", page_anonymous_only()),
     # Pages: e-mail verification and passwords (links forged: refused, nothing changes).
     Row("get", "/verify/{visitor_uid}/forged-token/", "accounts:verify-email", everyone()),
@@ -704,6 +734,8 @@ MATRIX = [
     ),
     Row("get", "/bookings/", "bookings:list", page_signed_in(200)),
     Row("get", "/bookings/{booking}/", "bookings:detail", page_own(200)),
+    Row("get", "/bookings/{booking}/print/", "bookings:print", page_own(200)),
+    Row("get", "/bookings/{booking}/tickets.pdf", "bookings:tickets-pdf", page_own(200)),
     Row("get", "/bookings/{booking}/cancel/", "bookings:cancel", page_own(200)),
     Row("post", "/bookings/{booking}/cancel/", "bookings:cancel", page_own(302)),
     Row("get", "/waitlist/{entry}/", "bookings:waitlist-entry", page_own(302)),
