@@ -31,7 +31,13 @@ VENUE_SLUG_PLACEHOLDER = "venue-slug"
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "expo" / "gate-sw.js"
 # What the page loads besides itself (templates/gate/scan.html here): kept for offline
 # reloads.
-GATE_ASSETS = ("expo/qr-camera.js", "expo/gate.js", "expo/gate.css")
+GATE_ASSETS = (
+    "vendor/barcode-detector/ponyfill.js",
+    "vendor/zxing-wasm/zxing_reader.wasm",
+    "expo/qr-camera.js",
+    "expo/gate.js",
+    "expo/gate.css",
+)
 # The worker deletes caches with this prefix but another name: the previous deploy's.
 SW_CACHE_PREFIX = "h22-gate-"
 
