@@ -1179,7 +1179,7 @@
       el.codeLabel.textContent = t(out ? "code_label_out" : "code_label");
     }
 
-    // --- Camera (static/expo/qr-camera.js, BarcodeDetector where the browser has it) -------
+    // --- Camera (static/expo/qr-camera.js: the native detector, or ZXing in WebAssembly) ----
 
     var camera = window.H22QrCamera ? new window.H22QrCamera.Reader(el.cameraVideo, submitCode) : null;
 
