@@ -1,6 +1,14 @@
 # syntax=docker/dockerfile:1
 # One image for web (gunicorn), worker and beat; docker-compose.yml picks the command.
 
+# The site's npm packages (package.json "dependencies": the QR reader the camera pages
+# serve), from the registry by the lock; the tests' packages stay out of the image.
+FROM node:22-slim AS npm
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 RUN apt-get update \
@@ -17,6 +25,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && pip install -r /tmp/requirements.txt
 
 COPY . .
+# collectstatic takes the QR reader from here (STATICFILES_DIRS, config/settings/core.py).
+COPY --from=npm /app/node_modules ./node_modules
 # Editable, so that settings' BASE_DIR (templates, locale, static) is /app whoever imports it.
 RUN pip install --no-deps -e . \
     && if [ -d locale ]; then python manage.py compilemessages; fi \

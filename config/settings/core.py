@@ -80,7 +80,8 @@ MIDDLEWARE = [
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # WebAssembly: the QR reader where a browser has no BarcodeDetector (qr-camera.js).
+        "script-src": [SELF, "'wasm-unsafe-eval'"],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],  # the favicon and Swagger UI's icons are data: URLs
         "font-src": [SELF],
@@ -126,6 +127,12 @@ EXPO_TIME_ZONE = "Europe/Stockholm"
 # --- Static and media ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+# The QR reader for browsers without BarcodeDetector, from the npm registry (package.json,
+# `make install-demo`): its script and its WebAssembly, served by this site, never a CDN.
+STATICFILES_DIRS = [
+    ("vendor/barcode-detector", BASE_DIR / "node_modules" / "barcode-detector" / "dist" / "iife"),
+    ("vendor/zxing-wasm", BASE_DIR / "node_modules" / "zxing-wasm" / "dist" / "reader"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {

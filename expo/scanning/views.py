@@ -4,6 +4,8 @@ The page is a thin shell; `static/expo/gate.js` does the work against the scan A
 (`apis.py`) and keeps scanning on its own when the network drops. The view only
 decides who may open it and tells the script where the API lives.
 
+`gate_catalogue` is Django's JavaScript catalogue of gate.js's texts, one URL per language.
+
 `gate_service_worker` serves `static/expo/gate-sw.js` from under /gate/, so that a gate
 reloaded without network still opens the page (the worker's scope is its own folder).
 """
@@ -15,12 +17,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.i18n import JavaScriptCatalog
 
 from expo.core.permissions import is_gate_staff
 
@@ -29,9 +33,15 @@ TEMPLATE = "gate/scan.html"
 VENUE_SLUG_PLACEHOLDER = "venue-slug"
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "expo" / "gate-sw.js"
-# What the page loads besides itself (templates/gate/scan.html here): kept for offline
-# reloads.
-GATE_ASSETS = ("expo/qr-camera.js", "expo/gate.js", "expo/gate.css")
+# The static files the page loads (templates/gate/scan.html here), kept for offline reloads
+# with its texts (gate_catalogue).
+GATE_ASSETS = (
+    "vendor/barcode-detector/ponyfill.js",
+    "vendor/zxing-wasm/zxing_reader.wasm",
+    "expo/qr-camera.js",
+    "expo/gate.js",
+    "expo/gate.css",
+)
 # The worker deletes caches with this prefix but another name: the previous deploy's.
 SW_CACHE_PREFIX = "h22-gate-"
 
@@ -82,24 +92,42 @@ def gate_scan(request):
     return render(request, TEMPLATE, {**context, "gate_config": _gate_config(request)})
 
 
-def _service_worker_config(source: bytes) -> dict:
+def _catalogue(request, language: str) -> HttpResponse:
+    # The project's djangojs catalogue (locale/, LOCALE_PATHS): gate.js's texts only, not
+    # every app's.
+    with translation.override(language):
+        return JavaScriptCatalog.as_view(packages=["expo.scanning"])(request)
+
+
+# No log-in, as the worker: texts only, and the worker fetches it whoever is logged in.
+def gate_catalogue(request, language: str):
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    return _catalogue(request, language)
+
+
+def _service_worker_config(request, source: bytes) -> dict:
     # The URLs as the page writes them: hashed names under the manifest storage
     # (production), plain ones under DEBUG and in tests.
-    assets = [static(name) for name in GATE_ASSETS]
+    statics = [static(name) for name in GATE_ASSETS]
     # The cache name changes whenever the worker or a file it keeps changes, so a deploy
     # (or, under DEBUG, an edit) installs a new worker with fresh copies. The file
     # contents count too: under DEBUG the URLs never change.
     digest = hashlib.sha256(source)
-    for name, url in zip(GATE_ASSETS, assets, strict=True):
+    for name, url in zip(GATE_ASSETS, statics, strict=True):
         digest.update(url.encode())
         found = finders.find(name)
         if found:
             digest.update(Path(found).read_bytes())
+    catalogues = []
+    for language, _ in settings.LANGUAGES:
+        catalogues.append(reverse("gate:catalogue", kwargs={"language": language}))
+        digest.update(_catalogue(request, language).content)
     return {
         "cacheName": SW_CACHE_PREFIX + digest.hexdigest()[:16],
         "cachePrefix": SW_CACHE_PREFIX,
         "page": reverse("gate:scan"),
-        "assets": assets,
+        "assets": statics + catalogues,
     }
 
 
@@ -108,7 +136,7 @@ def _service_worker_config(source: bytes) -> dict:
 # cache: a new deploy is noticed on the next visit.
 def gate_service_worker(request):
     source = SERVICE_WORKER.read_bytes()
-    config = json.dumps(_service_worker_config(source))
+    config = json.dumps(_service_worker_config(request, source))
     body = f"self.GATE_SW = {config};\n".encode() + source
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"

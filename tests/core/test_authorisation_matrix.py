@@ -746,6 +746,7 @@ MATRIX = [
     Row("post", "/exhibitor/invitations/{invitation_token}/", "exhibitors:invitation", cells(302)),
     Row("get", "/gate/", "gate:scan", cells(403, anonymous=LOGIN, gate_staff=200, expo_staff=200)),
     Row("get", "/gate/sw.js", "gate:service-worker", everyone()),
+    Row("get", "/gate/jsi18n/sv.js", "gate:catalogue", everyone()),
 ]
 
 

@@ -228,6 +228,17 @@ def test_image_collects_static_files_with_production_settings(dockerfile):
     assert re.search(r"SECRET_KEY=\S+ DEBUG=0 python manage.py collectstatic --noinput", runs)
 
 
+def test_image_takes_the_qr_reader_from_the_npm_lock(dockerfile):
+    """The camera pages' QR reader is served by the site: the image holds it, not a CDN."""
+    everything, _ = dockerfile
+    assert ("RUN", "npm ci --omit=dev --no-audit --no-fund") in everything
+    assert ("COPY", "--from=npm /app/node_modules ./node_modules") in everything
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert not [name for name, package in lock["packages"].items() if "resolved" in package]
+    for name in ("barcode-detector", "zxing-wasm"):
+        assert not lock["packages"][f"node_modules/{name}"].get("dev"), name
+
+
 def test_image_runs_with_debug_off(dockerfile):
     _, final = dockerfile
     env = " ".join(arguments for keyword, arguments in final if keyword == "ENV")

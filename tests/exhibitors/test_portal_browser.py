@@ -23,7 +23,7 @@ from tests.browser import (
     chromium_filming,
     qr_video,
     screenshot,
-    with_barcode_detector,
+    without_native_barcode_detector,
 )
 from tests.exhibitors.factories import ticket_code
 from tests.factories import UserFactory
@@ -162,7 +162,7 @@ def test_a_consenting_visitor_is_scanned_with_the_camera(live_server, world, tmp
     video = qr_video(ticket_code(ticket), tmp_path / "ticket.y4m")
     with chromium_filming(video) as browser:
         context = browser_context(browser, viewport=PHONE, permissions=["camera"])
-        with_barcode_detector(context)
+        without_native_barcode_detector(context)
         log_in(context, live_server, world.member_a)
         page = context.new_page()
         page.goto(f"{live_server.url}/exhibitor/alfa/leads/scan/")

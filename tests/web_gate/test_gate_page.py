@@ -370,9 +370,13 @@ def test_the_service_worker_script_is_public_and_never_cached(client):
     config = json.loads(head.removeprefix("self.GATE_SW = ").removesuffix(";"))
     # The same URLs the page writes with {% static %}, whatever the storage.
     assert config["assets"] == [
+        static("vendor/barcode-detector/ponyfill.js"),
+        static("vendor/zxing-wasm/zxing_reader.wasm"),
         static("expo/qr-camera.js"),
         static("expo/gate.js"),
         static("expo/gate.css"),
+        "/gate/jsi18n/en.js",
+        "/gate/jsi18n/sv.js",
     ]
     assert config["page"] == GATE
     assert config["cacheName"].startswith(config["cachePrefix"])
@@ -435,6 +439,9 @@ def _wait_for_the_service_worker(page, live_server) -> None:
     assert _kept(page, GATE)
     assert _kept(page, static("expo/gate.js"))
     assert _kept(page, static("expo/gate.css"))
+    assert _kept(page, static("vendor/barcode-detector/ponyfill.js"))
+    assert _kept(page, static("vendor/zxing-wasm/zxing_reader.wasm"))
+    assert _kept(page, "/gate/jsi18n/en.js")
 
 
 def _kept(page, url: str) -> bool:

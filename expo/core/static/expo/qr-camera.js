@@ -1,9 +1,13 @@
-/* Reads QR codes from the phone's camera, for the gate (expo/bookings/static/expo/gate.js)
+/* Reads QR codes from the phone's camera, for the gate (expo/scanning/static/expo/gate.js)
  * and the exhibitors' lead scanner (expo/exhibitors/static/expo/lead-scan.js).
  *
- * Decoding is the browser's own BarcodeDetector: no library to ship, and where a browser
- * lacks it (Firefox, desktop Linux, iOS before 17) `H22QrCamera.supported()` says no and
- * the pages keep their typed-code field, which a hand scanner also types into.
+ * Decoding is the browser's own BarcodeDetector where it has one that reads QR codes.
+ * Elsewhere (Firefox, Safari on iPhone, desktop Chrome on Windows and Linux) it is the
+ * `barcode-detector` ponyfill (ZXing-C++ compiled to WebAssembly, package.json), loaded by
+ * the page before this file. Its .wasm comes from this site, never from the package's
+ * default CDN: the page names its URL on this script's tag, as `data-zxing-wasm`.
+ * Without either, `H22QrCamera.supported()` says no and the pages keep their typed-code
+ * field, which a hand scanner also types into.
  *
  *   if (await H22QrCamera.supported()) {
  *     var camera = new H22QrCamera.Reader(videoElement, function (code) { ... });
@@ -18,16 +22,43 @@
   // The same QR stays in view for a while: hand it on once, not ten times a second.
   var SAME_CODE_QUIET_MS = 3000;
 
-  async function supported() {
-    if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      return false;
-    }
+  // Read now: `document.currentScript` is only set while this file runs.
+  var script = document.currentScript;
+  var wasmUrl = script ? script.dataset.zxingWasm : "";
+  var detectorClass = null; // the one `supported()` chose
+
+  async function readsQr(Detector) {
     try {
-      var formats = await window.BarcodeDetector.getSupportedFormats();
+      var formats = await Detector.getSupportedFormats();
       return formats.indexOf("qr_code") !== -1;
     } catch (error) {
       return false;
     }
+  }
+
+  /** The ponyfill's detector, its WebAssembly fetched from `wasmUrl`, or null. */
+  function ponyfill() {
+    var api = window.BarcodeDetectionAPI;
+    if (!api || !wasmUrl || typeof WebAssembly !== "object") return null;
+    api.prepareZXingModule({
+      overrides: {
+        locateFile: function (path, prefix) {
+          return path.endsWith(".wasm") ? new URL(wasmUrl, document.baseURI).href : prefix + path;
+        },
+      },
+    });
+    return api.BarcodeDetector;
+  }
+
+  async function supported() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return false;
+    if (detectorClass) return true;
+    if ("BarcodeDetector" in window && (await readsQr(window.BarcodeDetector))) {
+      detectorClass = window.BarcodeDetector;
+    } else {
+      detectorClass = ponyfill();
+    }
+    return detectorClass !== null;
   }
 
   function Reader(video, onCode) {
@@ -44,7 +75,7 @@
       video: { facingMode: { ideal: "environment" } },
       audio: false,
     });
-    this.detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    this.detector = new detectorClass({ formats: ["qr_code"] });
     this.video.srcObject = this.stream;
     await this.video.play().catch(function () {});
     this.loop();

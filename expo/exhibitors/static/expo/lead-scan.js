@@ -1,7 +1,7 @@
 /* The lead scanner at the stand (templates exhibitors/portal/lead_scan.html): the camera
  * reads the ticket's QR (static/expo/qr-camera.js, the gate's reader) into the code field
  * and sends the form; the server decides, by the visitor's consent, what is kept. Without
- * a camera or BarcodeDetector the page is a plain form: type the code under the QR. */
+ * a camera (or WebAssembly) the page is a plain form: type the code under the QR. */
 (function () {
   "use strict";
 

@@ -2,20 +2,22 @@
  *
  * gate.js already scans offline from what it keeps in localStorage (keys, revocations,
  * sessions, the queue), but a page reloaded or a tab restored without network used to be
- * gone. This worker keeps a copy of the page and of its two static files:
+ * gone. This worker keeps a copy of the page and of what it loads: its static files (the
+ * QR reader's WebAssembly among them) and its texts in each language (Django's JavaScript
+ * catalogue):
  *
  * - the page: network first, so an online gate always gets the current page, the current
  *   login state and a fresh CSRF cookie; the copy is used only when the network fails
  *   (or is too slow, or a proxy answers 5xx). A redirect to the log-in page or a 403 is
  *   passed on as it is and drops the copy: a logged-out user must log in again.
- * - gate.js and gate.css: from the copy at once (a gate must not wait for a slow
+ * - the files and texts: from the copy at once (a gate must not wait for a slow
  *   network), refreshed in the background.
  * - the API (/api/): never touched. gate.js sees failures itself and goes offline; a
  *   stored API answer would hide that the server is unreachable.
  *
  * Served by expo/scanning/views.py at /gate/sw.js, which puts `self.GATE_SW` above
- * this text: the cache name (a hash of these files, so a deploy brings a new worker and a
- * new cache), the page's path and the static URLs as `{% static %}` writes them.
+ * this text: the cache name (a hash of these files and texts, so a deploy brings a new
+ * worker and a new cache), the page's path and the URLs as the page writes them.
  */
 "use strict";
 

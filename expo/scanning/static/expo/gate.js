@@ -217,7 +217,7 @@
     var CLOCK_SKEW_IGNORED_MS = 3000;
 
     var lang = (document.documentElement.lang || "en").slice(0, 2) === "sv" ? "sv" : "en";
-    var t = translator(lang);
+    var t = translator();
     var timeFormat = new Intl.DateTimeFormat(lang === "sv" ? "sv-SE" : "en-GB", {
       timeZone: config.timeZone,
       hour: "2-digit",
@@ -402,12 +402,14 @@
       camera: $("camera"),
       cameraVideo: $("camera-video"),
       cameraStop: $("camera-stop"),
+      cameraProblem: $("camera-problem"),
       result: $("result"),
       resultWord: $("result-word"),
       resultReason: $("result-reason"),
       resultWho: $("result-who"),
       resultWhat: $("result-what"),
       resultTag: $("result-tag"),
+      resultAge: $("result-age"),
       syncSummary: $("sync-summary"),
       syncText: $("sync-text"),
       syncConflicts: $("sync-conflicts"),
@@ -879,8 +881,31 @@
 
     // --- Showing results ---------------------------------------------------------------------
 
-    var staleTimer = null;
+    // After a few seconds the answer on screen may be an old one: its age is written under
+    // it, every second (the answer itself stays as readable as when it came).
+    var ageTimer = null;
+    function trackAge() {
+      forgetAge();
+      var shownAt = Date.now();
+      function tick() {
+        var seconds = Math.floor((Date.now() - shownAt) / 1000);
+        el.resultAge.textContent =
+          seconds < 60
+            ? t("age_seconds", { count: seconds })
+            : t("age_minutes", { count: Math.floor(seconds / 60) });
+        el.resultAge.hidden = false;
+        ageTimer = setTimeout(tick, 1000);
+      }
+      ageTimer = setTimeout(tick, RESULT_STALE_MS);
+    }
+
+    function forgetAge() {
+      clearTimeout(ageTimer);
+      el.resultAge.hidden = true;
+    }
+
     function showChecking() {
+      forgetAge();
       el.result.className = "gate-result gate-result--checking";
       el.resultWord.textContent = t("checking");
       el.resultReason.textContent = "";
@@ -930,8 +955,7 @@
       el.resultWho.textContent = ticketWho(result.ticket);
       el.resultWhat.textContent = ticketWhat(result.ticket);
       el.resultTag.hidden = !result.offline;
-      clearTimeout(staleTimer);
-      staleTimer = setTimeout(function () { el.result.classList.add("gate-result--stale"); }, RESULT_STALE_MS);
+      trackAge();
       signal(accepted);
       addRecent(result, scan);
     }
@@ -1155,7 +1179,7 @@
       el.codeLabel.textContent = t(out ? "code_label_out" : "code_label");
     }
 
-    // --- Camera (static/expo/qr-camera.js, BarcodeDetector where the browser has it) -------
+    // --- Camera (static/expo/qr-camera.js: the native detector, or ZXing in WebAssembly) ----
 
     var camera = window.H22QrCamera ? new window.H22QrCamera.Reader(el.cameraVideo, submitCode) : null;
 
@@ -1164,10 +1188,14 @@
     }
 
     async function startCamera() {
+      el.cameraProblem.hidden = true;
       try {
         await camera.start();
       } catch (error) {
-        present({ status: "rejected", reason: "camera_denied", ticket: null }, { direction: state.direction });
+        // The device, not a ticket: no answer, no buzz, nothing in the list of scans; the
+        // code field still takes a hand scanner or typing.
+        el.cameraProblem.hidden = false;
+        el.code.focus();
         return;
       }
       el.camera.hidden = false;
@@ -1335,174 +1363,124 @@
 
   // --- Words -------------------------------------------------------------------------------
 
-  var WORDS = {
-    en: {
-      title: "Scan tickets",
-      gate: "Gate",
-      online: "Online",
-      offline: "Offline",
-      offline_title: "OFFLINE",
-      offline_text: "Tickets are checked on this device and sent when the network is back.",
-      offline_short: "offline",
-      offline_tag: "Checked offline on this device",
-      waiting_one: "1 scan waiting to be sent.",
-      waiting_other: "{count} scans waiting to be sent.",
-      logged_out: "You are logged out, so scans are checked on this device.",
-      log_in_again: "Log in again",
-      change: "Change",
-      pick_entrance: "Pick your entrance",
-      loading: "Loading…",
-      no_entrances: "No entrances are set up yet.",
-      offline_no_entrances: "Offline: the entrances cannot be loaded.",
-      mode_entry: "Entry only",
-      mode_entry_exit: "Entry and exit",
-      direction: "Direction",
-      dir_in: "In",
-      dir_out: "Out",
-      code_label: "Scan or type the ticket code",
-      code_label_out: "EXIT: scan tickets of people leaving",
-      check: "Check",
-      camera: "Scan with camera",
-      camera_stop: "Stop camera",
-      ready: "Ready",
-      ready_text: "Scan a ticket.",
-      checking: "Checking…",
-      accepted: "ACCEPTED",
-      accepted_exit: "EXIT OK",
-      rejected: "REJECTED",
-      accepted_in: "Let them in.",
-      accepted_out: "Exit recorded.",
-      reason_invalid_signature: "Not a valid ticket: the code is damaged or fake.",
-      reason_unknown_ticket: "No such ticket.",
-      reason_cancelled: "This ticket has been cancelled.",
-      reason_already_checked_in: "Already checked in.",
-      already_checked_in_at: "Already checked in at {time}.",
-      reason_wrong_venue: "This ticket is for another venue.",
-      reason_not_here: "Not for this venue today (another venue or another day).",
-      reason_too_early: "Too early: doors are not open yet for this session.",
-      too_early_at: "Too early: doors open at {time}.",
-      reason_too_late: "Too late: the session has ended.",
-      reason_venue_full: "The venue is full. Wait until someone leaves.",
-      reason_not_checked_in: "Not checked in, so it cannot be scanned out.",
-      reason_exit_not_allowed: "This entrance does not scan exits.",
-      reason_offline_data_missing: "Cannot check offline: this device has not downloaded the gate data yet.",
-      reason_offline_unsupported: "This browser cannot check tickets offline.",
-      reason_camera_denied: "The camera could not be opened.",
-      reason_malformed: "The code could not be read.",
-      reason_invalid: "The code could not be read.",
-      ticket_number: "Ticket #{id}",
-      recent: "Recent scans",
-      synced_one: "1 offline scan sent to the server.",
-      synced_other: "{count} offline scans sent to the server.",
-      conflicts_one: "1 was judged differently by the server:",
-      conflicts_other: "{count} were judged differently by the server:",
-      conflict_line: "{time} {who}: server says {server}",
-      parked_one: "1 could not be sent and was set aside.",
-      parked_other: "{count} could not be sent and were set aside.",
-      dismiss: "Dismiss",
-      inside: "{inside} inside",
-      inside_of: "{inside} / {capacity} inside",
-      data_title: "Offline data",
-      data_keys_one: "1 key",
-      data_keys_other: "{count} keys",
-      data_revoked: "{count} cancelled",
-      data_sessions_one: "1 session",
-      data_sessions_other: "{count} sessions",
-      data_updated: "updated {time}",
-      storage_full: "device storage full!",
-      update_now: "Update now",
-      log_out: "Log out",
-    },
-    sv: {
-      title: "Skanna biljetter",
-      gate: "Entré",
-      online: "Uppkopplad",
-      offline: "Offline",
-      offline_title: "OFFLINE",
-      offline_text: "Biljetterna kontrolleras i enheten och skickas när nätet är tillbaka.",
-      offline_short: "offline",
-      offline_tag: "Kontrollerad offline i enheten",
-      waiting_one: "1 skanning väntar på att skickas.",
-      waiting_other: "{count} skanningar väntar på att skickas.",
-      logged_out: "Du är utloggad, så biljetterna kontrolleras i enheten.",
-      log_in_again: "Logga in igen",
-      change: "Byt entré",
-      pick_entrance: "Välj din entré",
-      loading: "Laddar…",
-      no_entrances: "Inga entréer är upplagda än.",
-      offline_no_entrances: "Offline: entréerna kan inte laddas.",
-      mode_entry: "Bara in",
-      mode_entry_exit: "In och ut",
-      direction: "Riktning",
-      dir_in: "In",
-      dir_out: "Ut",
-      code_label: "Skanna eller skriv biljettkoden",
-      code_label_out: "UT: skanna biljetter för dem som går",
-      check: "Kontrollera",
-      camera: "Skanna med kameran",
-      camera_stop: "Stäng kameran",
-      ready: "Redo",
-      ready_text: "Skanna en biljett.",
-      checking: "Kontrollerar…",
-      accepted: "GODKÄND",
-      accepted_exit: "UT OK",
-      rejected: "NEKAD",
-      accepted_in: "Släpp in.",
-      accepted_out: "Utpassering registrerad.",
-      reason_invalid_signature: "Ingen giltig biljett: koden är skadad eller falsk.",
-      reason_unknown_ticket: "Biljetten finns inte.",
-      reason_cancelled: "Biljetten är avbokad.",
-      reason_already_checked_in: "Redan incheckad.",
-      already_checked_in_at: "Redan incheckad sedan {time}.",
-      reason_wrong_venue: "Biljetten gäller en annan plats.",
-      reason_not_here: "Gäller inte här i dag (annan plats eller annan dag).",
-      reason_too_early: "För tidigt: insläppet har inte öppnat.",
-      too_early_at: "För tidigt: insläppet öppnar {time}.",
-      reason_too_late: "För sent: programpunkten är slut.",
-      reason_venue_full: "Platsen är full. Vänta tills någon går ut.",
-      reason_not_checked_in: "Inte incheckad, så den kan inte skannas ut.",
-      reason_exit_not_allowed: "Den här entrén skannar inte utpassering.",
-      reason_offline_data_missing: "Kan inte kontrollera offline: enheten har inte laddat ner entrédata än.",
-      reason_offline_unsupported: "Den här webbläsaren kan inte kontrollera biljetter offline.",
-      reason_camera_denied: "Kameran kunde inte startas.",
-      reason_malformed: "Koden gick inte att läsa.",
-      reason_invalid: "Koden gick inte att läsa.",
-      ticket_number: "Biljett nr {id}",
-      recent: "Senaste skanningar",
-      synced_one: "1 offlineskanning skickad till servern.",
-      synced_other: "{count} offlineskanningar skickade till servern.",
-      conflicts_one: "1 bedömdes annorlunda av servern:",
-      conflicts_other: "{count} bedömdes annorlunda av servern:",
-      conflict_line: "{time} {who}: servern säger {server}",
-      parked_one: "1 kunde inte skickas och har lagts åt sidan.",
-      parked_other: "{count} kunde inte skickas och har lagts åt sidan.",
-      dismiss: "Stäng",
-      inside: "{inside} inne",
-      inside_of: "{inside} / {capacity} inne",
-      data_title: "Offlinedata",
-      data_keys_one: "1 nyckel",
-      data_keys_other: "{count} nycklar",
-      data_revoked: "{count} avbokade",
-      data_sessions_one: "1 programpunkt",
-      data_sessions_other: "{count} programpunkter",
-      data_updated: "uppdaterad {time}",
-      storage_full: "enhetens lagring är full!",
-      update_now: "Uppdatera nu",
-      log_out: "Logga ut",
-    },
-  };
+  // The English texts, translated by Django's JavaScript catalogue (gate_catalogue in
+  // expo/scanning/views.py; locale/sv/LC_MESSAGES/djangojs.po), which the page loads before
+  // this file. `{name}` is filled in by `t()`; a function takes the count of a plural.
+  function texts() {
+    return {
+      title: gettext("Scan tickets"),
+      gate: gettext("Gate"),
+      online: gettext("Online"),
+      offline: gettext("Offline"),
+      offline_title: gettext("OFFLINE"),
+      offline_text: gettext("Tickets are checked on this device and sent when the network is back."),
+      offline_short: gettext("offline"),
+      offline_tag: gettext("Checked offline on this device"),
+      waiting: function (count) {
+        return ngettext(
+          "{count} scan waiting to be sent.",
+          "{count} scans waiting to be sent.",
+          count
+        );
+      },
+      logged_out: gettext("You are logged out, so scans are checked on this device."),
+      log_in_again: gettext("Log in again"),
+      change: gettext("Change"),
+      pick_entrance: gettext("Pick your entrance"),
+      loading: gettext("Loading…"),
+      no_entrances: gettext("No entrances are set up yet."),
+      offline_no_entrances: gettext("Offline: the entrances cannot be loaded."),
+      mode_entry: gettext("Entry only"),
+      mode_entry_exit: gettext("Entry and exit"),
+      direction: gettext("Direction"),
+      dir_in: gettext("In"),
+      dir_out: gettext("Out"),
+      code_label: gettext("Scan or type the ticket code"),
+      code_label_out: gettext("EXIT: scan tickets of people leaving"),
+      check: gettext("Check"),
+      camera: gettext("Scan with camera"),
+      camera_stop: gettext("Stop camera"),
+      ready: gettext("Ready"),
+      ready_text: gettext("Scan a ticket."),
+      checking: gettext("Checking…"),
+      accepted: gettext("ACCEPTED"),
+      accepted_exit: gettext("EXIT OK"),
+      rejected: gettext("REJECTED"),
+      accepted_in: gettext("Let them in."),
+      accepted_out: gettext("Exit recorded."),
+      reason_invalid_signature: gettext("Not a valid ticket: the code is damaged or fake."),
+      reason_unknown_ticket: gettext("No such ticket."),
+      reason_cancelled: gettext("This ticket has been cancelled."),
+      reason_already_checked_in: gettext("Already checked in."),
+      already_checked_in_at: gettext("Already checked in at {time}."),
+      reason_wrong_venue: gettext("This ticket is for another venue."),
+      reason_not_here: gettext("Not for this venue today (another venue or another day)."),
+      reason_too_early: gettext("Too early: doors are not open yet for this session."),
+      too_early_at: gettext("Too early: doors open at {time}."),
+      reason_too_late: gettext("Too late: the session has ended."),
+      reason_venue_full: gettext("The venue is full. Wait until someone leaves."),
+      reason_not_checked_in: gettext("Not checked in, so it cannot be scanned out."),
+      reason_exit_not_allowed: gettext("This entrance does not scan exits."),
+      reason_offline_data_missing: gettext("Cannot check offline: this device has not downloaded the gate data yet."),
+      reason_offline_unsupported: gettext("This browser cannot check tickets offline."),
+      camera_problem: gettext(
+        "The camera could not be started. Allow the camera in the browser, or scan or type the code."
+      ),
+      age_seconds: function (count) {
+        return ngettext("{count} second ago", "{count} seconds ago", count);
+      },
+      age_minutes: function (count) {
+        return ngettext("{count} minute ago", "{count} minutes ago", count);
+      },
+      reason_malformed: gettext("The code could not be read."),
+      reason_invalid: gettext("The code could not be read."),
+      ticket_number: gettext("Ticket #{id}"),
+      recent: gettext("Recent scans"),
+      synced: function (count) {
+        return ngettext(
+          "{count} offline scan sent to the server.",
+          "{count} offline scans sent to the server.",
+          count
+        );
+      },
+      conflicts: function (count) {
+        return ngettext(
+          "{count} was judged differently by the server:",
+          "{count} were judged differently by the server:",
+          count
+        );
+      },
+      conflict_line: gettext("{time} {who}: server says {server}"),
+      parked: function (count) {
+        return ngettext(
+          "{count} could not be sent and was set aside.",
+          "{count} could not be sent and were set aside.",
+          count
+        );
+      },
+      dismiss: gettext("Dismiss"),
+      inside: gettext("{inside} inside"),
+      inside_of: gettext("{inside} / {capacity} inside"),
+      data_title: gettext("Offline data"),
+      data_keys: function (count) {
+        return ngettext("{count} key", "{count} keys", count);
+      },
+      data_revoked: gettext("{count} cancelled"),
+      data_sessions: function (count) {
+        return ngettext("{count} session", "{count} sessions", count);
+      },
+      data_updated: gettext("updated {time}"),
+      storage_full: gettext("device storage full!"),
+      update_now: gettext("Update now"),
+      log_out: gettext("Log out"),
+    };
+  }
 
-  function translator(lang) {
-    var words = WORDS[lang] || WORDS.en;
-    function lookup(key) {
-      return words[key] !== undefined ? words[key] : WORDS.en[key];
-    }
+  function translator() {
+    var words = texts();
     function t(key, values) {
-      if (values && typeof values.count === "number") {
-        var plural = lookup(key + (values.count === 1 ? "_one" : "_other"));
-        if (plural !== undefined) key = key + (values.count === 1 ? "_one" : "_other");
-      }
-      var text = lookup(key);
+      var text = words[key];
+      if (typeof text === "function") text = text(values ? values.count : 1);
       if (text === undefined) text = key;
       if (values) {
         text = text.replace(/\{(\w+)\}/g, function (all, name) {
@@ -1511,7 +1489,7 @@
       }
       return text;
     }
-    t.has = function (key) { return lookup(key) !== undefined; };
+    t.has = function (key) { return words[key] !== undefined; };
     return t;
   }
 
