@@ -32,6 +32,8 @@ SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "expo" / "gate-sw.
 # What the page loads besides itself (templates/gate/scan.html here): kept for offline
 # reloads.
 GATE_ASSETS = ("expo/qr-camera.js", "expo/gate.js", "expo/gate.css")
+# Walk-ins and booking references (templates/gate/_walk_ins.html).
+GATE_ASSETS += ("expo/gate-walkin.js", "expo/gate-walkin.css")
 # The worker deletes caches with this prefix but another name: the previous deploy's.
 SW_CACHE_PREFIX = "h22-gate-"
 
