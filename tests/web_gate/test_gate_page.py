@@ -373,6 +373,8 @@ def test_the_service_worker_script_is_public_and_never_cached(client):
         static("expo/qr-camera.js"),
         static("expo/gate.js"),
         static("expo/gate.css"),
+        static("expo/gate-walkin.js"),
+        static("expo/gate-walkin.css"),
     ]
     assert config["page"] == GATE
     assert config["cacheName"].startswith(config["cachePrefix"])
