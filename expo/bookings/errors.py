@@ -74,3 +74,10 @@ class OfferNotOpen(Conflict):
 class SessionAlreadyCancelled(Conflict):
     code = "session_cancelled"
     default_detail = _("This session is already cancelled.")
+
+
+class WalkInsClosed(Conflict):
+    code = "walk_ins_closed"
+    default_detail = _(
+        "Seats are given at the door only after the no-show release, until the session ends."
+    )

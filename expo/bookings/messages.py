@@ -77,6 +77,8 @@ class VisitorMessage(MessageKind):
 
     def skip_reason(self, notification, now: datetime) -> str:
         target, kind = _target(notification), notification.kind
+        if notification.booking_id and target.walk_in and not _walk_in_address(target):
+            return "walk-in without an address"
         if notification.booking_id:
             live = target.status == Booking.Status.CONFIRMED
             if kind in (BOOKING_CONFIRMED, REMINDER, SESSION_CHANGED) and not live:
@@ -91,8 +93,8 @@ class VisitorMessage(MessageKind):
 
     def fan_out(self, notification) -> list:
         """Rows for attendees with their own address, keyed ``<visitor's key>:ticket-<id>``."""
-        if self.attendees is None or not notification.booking_id:
-            return []
+        if self.attendees is None or not notification.booking_id or notification.booking.walk_in:
+            return []  # a walk-in's own row already goes to its attendee
         if _attendee_ticket_id(notification):
             return []
         # `mail_attendee` is the no-relay rule, decided when booked (expo/bookings/recipients.py).
@@ -149,7 +151,12 @@ class VisitorMessage(MessageKind):
             "reference": booking.reference,
             "manage_url": f"{settings.SITE_URL.rstrip('/')}/bookings/{booking.reference}/",
         }
-        if attendee_ticket_id is not None:
+        if booking.walk_in:
+            # Issued at a gate: the attendee is the reader, the staff account only owns it.
+            context.update(
+                recipient=tickets[0].attendee_email, name=tickets[0].attendee_name, manage_url=""
+            )
+        elif attendee_ticket_id is not None:
             tickets = [ticket for ticket in tickets if ticket.pk == attendee_ticket_id]
             context.update(
                 recipient=tickets[0].attendee_email,
@@ -182,6 +189,10 @@ class VisitorMessage(MessageKind):
         session = _target(notification).session
         ics = session_ics(session, language=translation.get_language())
         return [(f"h22-session-{session.pk}.ics", ics.decode("utf-8"), "text/calendar")]
+
+
+def _walk_in_address(booking: Booking) -> str:
+    return booking.tickets.values_list("attendee_email", flat=True).first() or ""
 
 
 def _target(notification) -> Booking | WaitlistEntry:

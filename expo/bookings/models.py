@@ -23,15 +23,22 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by_staff = models.BooleanField(default=False)
+    # Issued at the gate for someone without an account (`services.walk_in_issue`): owned
+    # by the staff account that issued it, its one ticket names the attendee.
+    walk_in = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gte=1), name="booking_party_positive"),
-            # One live booking per visitor and session, whatever races in the API.
+            models.CheckConstraint(
+                condition=Q(walk_in=False) | Q(party_size=1), name="booking_walk_in_one_seat"
+            ),
+            # One live booking per visitor and session, whatever races in the API; gate
+            # staff issue any number of walk-ins.
             models.UniqueConstraint(
                 fields=["visitor", "session"],
-                condition=Q(status="confirmed"),
+                condition=Q(status="confirmed", walk_in=False),
                 name="booking_one_confirmed_per_visitor_session",
             ),
             models.CheckConstraint(

@@ -34,13 +34,14 @@ class BookingsPersonalData(PersonalData):
 
     def export(self, *, user) -> dict:
         """Scoped by `visitor=user` rather than the role-aware booking selectors: staff
-        export their own data, not everyone's. A fixed number of queries."""
+        export their own data, not everyone's, nor the walk-ins they issued at a gate.
+        A fixed number of queries."""
         notifications = Prefetch(
             "notifications", queryset=Notification.objects.order_by("created_at")
         )
         tickets = Prefetch("tickets", queryset=Ticket.objects.order_by("id"))
         bookings = (
-            Booking.objects.filter(visitor=user)
+            Booking.objects.filter(visitor=user, walk_in=False)
             .select_related("session__venue")
             .prefetch_related(tickets, notifications)
             .order_by("created_at", "pk")

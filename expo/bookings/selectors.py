@@ -2,6 +2,7 @@
 (docs/architecture.md, invariant 6)."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -10,7 +11,19 @@ from django.utils import timezone
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.permissions import is_expo_staff
-from expo.events.models import Entrance
+from expo.events.models import Entrance, Session
+
+# How far ahead the gate lists sessions that will take walk-ins.
+WALK_IN_LOOKAHEAD = timedelta(hours=1)
+
+
+def walk_ins_open_at(session: Session) -> datetime | None:
+    """Seats go to the door once the no-show release is due (`tickets_release_no_shows`
+    in services.py): until then an unscanned ticket still holds its seat and the
+    waitlist has first claim. Sessions that never release no-shows take no walk-ins."""
+    if session.no_show_release_minutes is None:
+        return None
+    return session.starts_at + timedelta(minutes=session.no_show_release_minutes)
 
 
 def booking_list(*, user) -> QuerySet[Booking]:
@@ -18,7 +31,8 @@ def booking_list(*, user) -> QuerySet[Booking]:
     queryset = Booking.objects.select_related("session__venue").prefetch_related(
         Prefetch("tickets", queryset=Ticket.objects.order_by("id"))
     )
-    return queryset if is_expo_staff(user) else queryset.filter(visitor=user)
+    # Walk-ins issued by a staff account are the attendees', not that account's own.
+    return queryset if is_expo_staff(user) else queryset.filter(visitor=user, walk_in=False)
 
 
 def booking_get(*, user, reference: str) -> Booking | None:
@@ -111,3 +125,38 @@ def booking_printable_tickets(*, booking: Booking) -> list[PrintableTicket]:
 
 def venue_entrance_names(*, venue_id: int) -> list[str]:
     return list(Entrance.objects.filter(venue_id=venue_id).values_list("name", flat=True))
+
+
+def walk_in_sessions(*, venue_id: int, now: datetime) -> list[dict]:
+    """The venue's sessions under way or starting within the hour that take walk-ins,
+    with the seats free now: those no booking and no open waitlist offer holds."""
+    sessions = Session.objects.filter(
+        venue_id=venue_id,
+        status=Session.Status.PUBLISHED,
+        no_show_release_minutes__isnull=False,
+        ends_at__gt=now,
+        starts_at__lte=now + WALK_IN_LOOKAHEAD,
+    ).order_by("starts_at", "pk")
+    rows = []
+    for session in sessions:
+        opens_at = walk_ins_open_at(session)
+        is_open = opens_at <= now
+        rows.append(
+            {
+                "session": session,
+                "walk_ins_open": is_open,
+                "walk_ins_open_at": opens_at,
+                "seats_free_now": session.seats_left if is_open else 0,
+            }
+        )
+    return rows
+
+
+def booking_for_gate(*, reference: str) -> Booking | None:
+    """A booking by its reference (`H22-…`, any case) with its tickets, for the gate."""
+    return (
+        Booking.objects.select_related("session__venue")
+        .prefetch_related(Prefetch("tickets", queryset=Ticket.objects.order_by("id")))
+        .filter(reference=reference.strip().upper())
+        .first()
+    )

@@ -23,6 +23,7 @@ from expo.accounts.models import User
 from expo.bookings import errors, messages
 from expo.bookings.models import Booking, IdempotencyKey, Ticket, WaitlistEntry
 from expo.bookings.recipients import attendee_addresses_to_mail
+from expo.bookings.selectors import walk_ins_open_at
 from expo.core.exceptions import NotFound
 from expo.core.permissions import is_scan_only
 from expo.events.models import Session
@@ -434,6 +435,60 @@ def tickets_release_no_shows(*, now: datetime | None = None) -> int:
             _release_seats(session, count, now)
             released += count
     return released
+
+
+# --- Walk-ins --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def walk_in_issue(
+    *, session_id: int, staff: User, name: str, email: str = "", now: datetime | None = None
+) -> Ticket:
+    """One seat for someone at the door: a booking owned by `staff`, a ticket naming them.
+
+    The seat is taken like any booking's (docs/architecture.md, invariant 1), so it can
+    only be one that no booking and no open waitlist offer holds. With an address, the
+    attendee gets the usual confirmation with the ticket (`messages.py`, walk-ins).
+    """
+    now = now or timezone.now()
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None or session.status in (Session.Status.DRAFT, Session.Status.PENDING):
+        raise NotFound()
+    opens_at = walk_ins_open_at(session)
+    if (
+        session.status != Session.Status.PUBLISHED
+        or opens_at is None
+        or not opens_at <= now < session.ends_at
+    ):
+        raise errors.WalkInsClosed(extra={"opens_at": opens_at and opens_at.isoformat()})
+    for attempt in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: a reference collision only retries
+                booking = Booking.objects.create(
+                    reference=booking_reference_new(),
+                    visitor=staff,
+                    session=session,
+                    party_size=1,
+                    walk_in=True,
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    ticket = Ticket.objects.create(
+        booking=booking,
+        session=session,
+        attendee_name=name,
+        attendee_email=email,
+        mail_attendee=bool(email),
+    )
+    if email:
+        notifications_add(messages.BOOKING_CONFIRMED, bookings=[booking])
+    try:
+        _take_seats(session, 1)
+    except errors.SoldOut:
+        raise errors.SoldOut(extra={"seats_left": 0}) from None
+    return ticket
 
 
 # --- Sessions --------------------------------------------------------------------------

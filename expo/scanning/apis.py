@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -11,9 +12,10 @@ from rest_framework.views import APIView
 
 from expo.bookings import selectors
 from expo.bookings.models import Ticket
-from expo.bookings.ticket_codes import public_keys
+from expo.bookings.ticket_codes import public_keys, ticket_code_sign
+from expo.core.exceptions import NotFound
 from expo.core.permissions import IsGateStaff
-from expo.events.models import Venue
+from expo.events.models import Entrance, Venue
 from expo.scanning import services as scanning
 from expo.scanning.models import Scan
 
@@ -188,5 +190,149 @@ class VenueOccupancyApi(APIView):
                 "capacity": venue.max_occupancy,
                 "inside": venue.inside,
                 "updated_at": venue.inside_updated_at,
+            }
+        )
+
+
+class WalkInSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="session.pk")
+    title = serializers.CharField(source="session.title")
+    starts_at = serializers.DateTimeField(source="session.starts_at")
+    ends_at = serializers.DateTimeField(source="session.ends_at")
+    capacity = serializers.IntegerField(source="session.capacity")
+    seats_free_now = serializers.IntegerField(
+        help_text="Seats no booking and no open waitlist offer holds; 0 until walk-ins open."
+    )
+    walk_ins_open = serializers.BooleanField()
+    walk_ins_open_at = serializers.DateTimeField(help_text="When the no-show release is due.")
+
+
+class WalkInInputSerializer(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+
+
+class WalkInTicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="ticket.pk")
+    attendee_name = serializers.CharField(source="ticket.attendee_name")
+    attendee_email = serializers.CharField(source="ticket.attendee_email")
+    booking_reference = serializers.CharField(source="ticket.booking.reference")
+    session = serializers.IntegerField(source="ticket.session_id")
+    code = serializers.CharField()
+
+
+class EntranceWalkInsApi(APIView):
+    """Seats given at the door after the no-show release (docs/api.md, walk-ins)."""
+
+    permission_classes = [IsGateStaff]
+
+    def _entrance(self, pk) -> Entrance:
+        entrance = Entrance.objects.filter(pk=pk).first()
+        if entrance is None:
+            raise NotFound()
+        return entrance
+
+    @extend_schema(
+        responses=inline_serializer(
+            "EntranceWalkIns",
+            {
+                "entrance": serializers.IntegerField(),
+                "sessions": WalkInSessionSerializer(many=True),
+            },
+        )
+    )
+    def get(self, request, pk):
+        entrance = self._entrance(pk)
+        rows = selectors.walk_in_sessions(venue_id=entrance.venue_id, now=timezone.now())
+        return Response(
+            {"entrance": entrance.pk, "sessions": WalkInSessionSerializer(rows, many=True).data}
+        )
+
+    @extend_schema(
+        request=WalkInInputSerializer,
+        responses={
+            201: inline_serializer(
+                "WalkInIssued", {"ticket": WalkInTicketSerializer(), "scan": ScanResultSerializer()}
+            )
+        },
+    )
+    def post(self, request, pk):
+        serializer = WalkInInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        walk_in = scanning.walk_in_admit(
+            staff=request.user,
+            entrance_id=self._entrance(pk).pk,
+            session_id=data["session"],
+            name=data["name"],
+            email=data["email"],
+        )
+        return Response(
+            {"ticket": WalkInTicketSerializer(walk_in).data, "scan": walk_in.scan}, status=201
+        )
+
+
+class GateBookingQuerySerializer(serializers.Serializer):
+    entrance = serializers.IntegerField(min_value=1)
+
+
+class GateTicketSerializer(serializers.ModelSerializer):
+    code = serializers.SerializerMethodField(help_text="Scan it with `POST /scans/`.")
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "attendee_name", "status", "checked_in", "first_checked_in_at", "code"]
+
+    def get_code(self, ticket) -> str:
+        return ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
+
+
+class GateBookingApi(APIView):
+    """A booking's tickets by its reference, for gates without a camera (docs/api.md)."""
+
+    permission_classes = [IsGateStaff]
+
+    @extend_schema(
+        parameters=[GateBookingQuerySerializer],
+        responses=inline_serializer(
+            "GateBooking",
+            {
+                "reference": serializers.CharField(),
+                "status": serializers.CharField(),
+                "session": inline_serializer(
+                    "GateBookingSession",
+                    {
+                        "id": serializers.IntegerField(),
+                        "title": serializers.CharField(),
+                        "starts_at": serializers.DateTimeField(),
+                        "venue": serializers.CharField(),
+                    },
+                ),
+                "at_this_entrance": serializers.BooleanField(),
+                "tickets": GateTicketSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request, reference):
+        query = GateBookingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        entrance = Entrance.objects.filter(pk=query.validated_data["entrance"]).first()
+        booking = selectors.booking_for_gate(reference=reference)
+        if entrance is None or booking is None:
+            raise NotFound()
+        session = booking.session
+        return Response(
+            {
+                "reference": booking.reference,
+                "status": booking.status,
+                "session": {
+                    "id": session.pk,
+                    "title": session.title,
+                    "starts_at": session.starts_at,
+                    "venue": session.venue.name,
+                },
+                "at_this_entrance": session.venue_id == entrance.venue_id,
+                "tickets": GateTicketSerializer(booking.tickets.all(), many=True).data,
             }
         )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from expo.core.exceptions import InvalidInput
+from expo.core.exceptions import Conflict, InvalidInput
 
 NONCE_REFUSED = _("Use a new nonce for every scan.")
 
@@ -15,3 +15,10 @@ class NonceTaken(InvalidInput):
         super().__init__(
             _("Some fields are not valid."), fields=fields or {"nonce": [NONCE_REFUSED]}
         )
+
+
+class WalkInNotAdmitted(Conflict):
+    """The walk-in's scan was refused (the venue is full): no ticket is issued."""
+
+    code = "walk_in_not_admitted"
+    default_detail = _("The walk-in could not be let in, so no ticket was issued.")

@@ -13,6 +13,7 @@ admission the server would have refused (outside the session's time, over the ve
 limit) is stored flagged for staff review instead of counted (docs/api.md).
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,12 +22,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from expo.bookings.models import Ticket
-from expo.bookings.ticket_codes import InvalidTicketCode, ticket_code_verify
-from expo.core.exceptions import InvalidInput
-from expo.events.models import Entrance, Venue
-from expo.scanning.errors import NONCE_REFUSED, NonceTaken
+from expo.bookings.services import walk_in_issue
+from expo.bookings.ticket_codes import InvalidTicketCode, ticket_code_sign, ticket_code_verify
+from expo.core.exceptions import InvalidInput, NotFound
+from expo.events.models import Entrance, Session, Venue
+from expo.scanning.errors import NONCE_REFUSED, NonceTaken, WalkInNotAdmitted
 from expo.scanning.models import Scan, ScanDevice
 
 ACCEPTED = Scan.Result.ACCEPTED
@@ -294,3 +297,46 @@ def scans_mark_reviewed(*, scan_ids, by, now: datetime | None = None) -> int:
     return Scan.objects.filter(pk__in=scan_ids, flagged=True, reviewed_at__isnull=True).update(
         reviewed_at=now or timezone.now(), reviewed_by=by
     )
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    ticket: Ticket
+    code: str
+    scan: dict
+
+
+@transaction.atomic
+def walk_in_admit(
+    *,
+    staff,
+    entrance_id: int,
+    session_id: int,
+    name: str,
+    email: str = "",
+    now: datetime | None = None,
+) -> WalkIn:
+    """Issue a walk-in's ticket at an entrance and let them in with it, or neither.
+
+    The admission is an ordinary scan (`ticket_scan`), so the venue's limit applies;
+    a refused one rolls the ticket and its seat back.
+    """
+    now = now or timezone.now()
+    entrance = Entrance.objects.filter(pk=entrance_id).first()
+    if entrance is None:
+        raise NotFound()
+    if not Session.objects.filter(pk=session_id, venue_id=entrance.venue_id).exists():
+        raise InvalidInput(fields={"session": [_("Not a session at this entrance's venue.")]})
+    ticket = walk_in_issue(session_id=session_id, staff=staff, name=name, email=email, now=now)
+    code = ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
+    scan = ScanInput(
+        code=code,
+        entrance_id=entrance.pk,
+        direction=Scan.Direction.IN,
+        nonce=f"walk-in:{uuid.uuid4().hex}",
+    )
+    result = ticket_scan(staff=staff, scan=scan, now=now)
+    if result["status"] != ACCEPTED:
+        raise WalkInNotAdmitted(extra={"reason": result["reason"]})
+    ticket.refresh_from_db()
+    return WalkIn(ticket=ticket, code=code, scan=result)

@@ -42,6 +42,8 @@ GATE_ASSETS = (
     "expo/gate.js",
     "expo/gate.css",
 )
+# Walk-ins and booking references (templates/gate/_walk_ins.html).
+GATE_ASSETS += ("expo/gate-walkin.js", "expo/gate-walkin.css")
 # The worker deletes caches with this prefix but another name: the previous deploy's.
 SW_CACHE_PREFIX = "h22-gate-"
 

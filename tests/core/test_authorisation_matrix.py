@@ -215,6 +215,15 @@ def _build_world() -> World:
     bookings.booking_cancel(booking_id=holder.pk)
     assert WaitlistEntry.objects.get(pk=entry.pk).status == WaitlistEntry.Status.OFFERED
 
+    # Under way, its no-shows released: seats go to people at the door.
+    walk_in_session = SessionFactory(
+        expo=expo,
+        venue=venue,
+        capacity=5,
+        starts_at=timezone.now() - timedelta(minutes=30),
+        no_show_release_minutes=10,
+    )
+
     booker = UserFactory(name="Åsa Öberg")
     LeadConsentFactory(user=booker)
     book(booker, published_a, "Åsa Öberg")
@@ -243,6 +252,7 @@ def _build_world() -> World:
             "pending_a": pending_a.pk,
             "open_session": open_session.pk,
             "full": full.pk,
+            "walk_in_session": walk_in_session.pk,
             "booking": booking.reference,
             "ticket": ticket.pk,
             "ticket_code": ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id),
@@ -430,6 +440,24 @@ MATRIX = [
     Row("get", "/api/v1/scans/keys/", "scan-keys", gate(200)),
     Row("get", "/api/v1/scans/revoked/", "scan-revoked", gate(200)),
     Row("get", "/api/v1/venues/{venue}/occupancy/", "venue-occupancy", gate(200)),
+    Row(
+        "get",
+        "/api/v1/scans/booking/{booking}/?entrance={entrance}",
+        "scan-booking",
+        gate(200),
+    ),
+    Row("get", "/api/v1/entrances/{entrance}/walk-ins/", "entrance-walk-ins", gate(200)),
+    Row(
+        "post",
+        "/api/v1/entrances/{entrance}/walk-ins/",
+        "entrance-walk-ins",
+        gate(201),
+        lambda w: {
+            "session": w.walk_in_session,
+            "name": "Gunnel Ek",
+            "email": "gunnel@example.org",
+        },
+    ),
     # The exhibitor portal: organisation A's.
     Row("get", "/api/v1/exhibitor/", "exhibitor-portal-list", signed_in(200)),
     Row("get", f"{A}/", "exhibitor-portal-profile", org_a(200)),
