@@ -25,6 +25,8 @@ class Booking(models.Model):
     cancelled_by_staff = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gte=1), name="booking_party_positive"),
@@ -75,6 +77,8 @@ class Ticket(models.Model):
     last_scan_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -116,8 +120,9 @@ class WaitlistEntry(models.Model):
     )
 
     class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
         ordering = ["created_at", "id"]
-        verbose_name_plural = "waitlist entries"
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gte=1), name="waitlist_party_positive"),
             models.UniqueConstraint(
@@ -151,6 +156,8 @@ class IdempotencyKey(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
         ]

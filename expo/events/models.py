@@ -24,6 +24,8 @@ class Expo(models.Model):
     time_zone = models.CharField(max_length=64, default="Europe/Stockholm")
 
     class Meta:
+        verbose_name = _("expo")
+        verbose_name_plural = _("expos")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="expo_ends_after_start"
@@ -53,6 +55,8 @@ class Venue(models.Model, Translated):
     inside_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(inside__gte=0), name="venue_inside_not_negative"),
@@ -84,6 +88,8 @@ class Entrance(models.Model):
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ENTRY_EXIT)
 
     class Meta:
+        verbose_name = _("entrance")
+        verbose_name_plural = _("entrances")
         ordering = ["venue__name", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -105,6 +111,8 @@ class Theme(models.Model, Translated):
     description_en = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
         ordering = ["name_sv"]
 
     def __str__(self):
@@ -128,6 +136,8 @@ class Exhibition(models.Model, Translated):
     themes = models.ManyToManyField(Theme, blank=True, related_name="exhibitions")
 
     class Meta:
+        verbose_name = _("exhibition")
+        verbose_name_plural = _("exhibitions")
         ordering = ["title_sv"]
         constraints = [
             models.CheckConstraint(
@@ -210,6 +220,8 @@ class Session(models.Model, Translated):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["starts_at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -41,6 +41,8 @@ class Exhibitor(models.Model, Translated):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("exhibitor")
+        verbose_name_plural = _("exhibitors")
         ordering = ["name"]
 
     def __str__(self):
@@ -64,6 +66,8 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "exhibitor"], name="membership_unique"),
         ]
@@ -82,6 +86,8 @@ class Stand(models.Model):
     closes_at = models.TimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("stand")
+        verbose_name_plural = _("stands")
         ordering = ["venue__name", "code"]
         constraints = [
             models.UniqueConstraint(fields=["venue", "code"], name="stand_code_unique_per_venue"),
@@ -126,6 +132,8 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
             # A new invitation to the same address replaces the open one.
@@ -161,6 +169,10 @@ class LeadConsent(models.Model):
     )
     consented_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("lead consent")
+        verbose_name_plural = _("lead consents")
+
     def __str__(self):
         return f"{self.user} since {self.consented_at:%Y-%m-%d}"
 
@@ -182,6 +194,8 @@ class ContactWithdrawal(models.Model):
     withdrawn_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("contact withdrawal")
+        verbose_name_plural = _("contact withdrawals")
         constraints = [
             models.UniqueConstraint(fields=["user", "exhibitor"], name="contact_withdrawal_unique"),
         ]
@@ -225,6 +239,8 @@ class Lead(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
         ordering = ["-created_at", "-id"]
         constraints = [
             # Scanning the same visitor again adds to the lead instead of duplicating it.

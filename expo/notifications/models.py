@@ -60,6 +60,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         db_table = "bookings_notification"
         ordering = ["-created_at"]
         constraints = [

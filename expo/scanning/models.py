@@ -54,6 +54,8 @@ class Scan(models.Model):
     )
 
     class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
         db_table = "bookings_scan"
         ordering = ["-scanned_at"]
         constraints = [
@@ -90,6 +92,8 @@ class ScanDevice(models.Model):
     last_sync_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("scanner")
+        verbose_name_plural = _("scanners")
         db_table = "bookings_scandevice"
         constraints = [
             models.UniqueConstraint(
