@@ -23,18 +23,22 @@ class Exhibitor(models.Model, Translated):
         ACTIVE = "active", _("Active")
         HIDDEN = "hidden", _("Hidden")
 
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="exhibitors")
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
+    expo = models.ForeignKey(
+        Expo, on_delete=models.CASCADE, related_name="exhibitors", verbose_name=_("expo")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
     description_sv = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
     website = models.URLField(blank=True)
     logo = models.ImageField(
         upload_to="exhibitor-logos/", blank=True, validators=[logo_size_validator]
     )
-    contact_email = models.EmailField(blank=True)
+    contact_email = models.EmailField(blank=True, verbose_name=_("contact email"))
     contact_phone = models.CharField(max_length=40, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="exhibitors"
     )
@@ -59,11 +63,18 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("exhibitor")
+    )
+    role = models.CharField(
+        max_length=10, choices=Role.choices, default=Role.MEMBER, verbose_name=_("role")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("membership")
@@ -79,11 +90,15 @@ class Membership(models.Model):
 class Stand(models.Model):
     """Where an exhibitor meets visitors; opening hours are daily during the expo."""
 
-    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="stands")
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="stands")
-    code = models.CharField(max_length=20)
-    opens_at = models.TimeField(null=True, blank=True)
-    closes_at = models.TimeField(null=True, blank=True)
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="stands", verbose_name=_("exhibitor")
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="stands", verbose_name=_("venue")
+    )
+    code = models.CharField(max_length=20, verbose_name=_("code"))
+    opens_at = models.TimeField(null=True, blank=True, verbose_name=_("opens at"))
+    closes_at = models.TimeField(null=True, blank=True, verbose_name=_("closes at"))
 
     class Meta:
         verbose_name = _("stand")

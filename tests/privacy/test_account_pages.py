@@ -117,7 +117,7 @@ def test_privacy_notice_says_how_long_and_names_the_rights(client, settings):
     assert "Delete your account" in html
 
 
-def test_swedish_admin_names_its_sections_and_models_in_swedish(client):
+def test_swedish_admin_names_its_sections_models_and_columns_in_swedish(client):
     admin = UserFactory(role="expo_staff", is_staff=True, is_superuser=True)
     client.force_login(admin)
     client.cookies["django_language"] = "sv"
@@ -126,3 +126,8 @@ def test_swedish_admin_names_its_sections_and_models_in_swedish(client):
         assert swedish in html
     for english in (">Bookings<", ">Scanning<", ">Waitlist entries<", ">Scans<"):
         assert english not in html
+    book(UserFactory(), SessionFactory())  # an empty list has no columns
+    columns = client.get("/admin/bookings/booking/").content.decode()
+    for swedish in ("Bokningsnummer", "Besökare", "Antal i sällskapet", "Avbokad"):
+        assert f">{swedish}</a>" in columns
+    assert ">Party size</a>" not in columns
