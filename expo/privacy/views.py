@@ -2,6 +2,7 @@
 account services (the export and erasure the API offers at `/api/v1/me/`)."""
 
 import json
+from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -37,13 +38,12 @@ def _account_holder(view):
     """Logged in, with a visitor's account: gate accounts scan and nothing else."""
 
     @login_required(login_url=LOGIN_URL)
+    @wraps(view)
     def checked(request, *args, **kwargs):
         if is_scan_only(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    checked.__name__ = view.__name__
-    checked.__doc__ = view.__doc__
     return checked
 
 
