@@ -36,6 +36,9 @@ urlpatterns = [
     path("", include("expo.scanning.urls_pages")),
     # Expo staff's desk.
     path("", include("expo.staff.urls")),
+    # The account page, the privacy notice, the accessibility statement and contact.
+    path("", include("expo.privacy.urls_pages")),
+    path("", include("expo.core.urls_pages")),
 ]
 # Uploaded files, for the local run only (`static()` adds nothing when DEBUG is off): in
 # production the proxy serves them from the media volume (deploy/Caddyfile).

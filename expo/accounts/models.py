@@ -43,7 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=2, choices=Language.choices, default=Language.SV
     )
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, unique=True)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     is_staff = models.BooleanField(_("admin access"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     # Set when the person opened the link mailed to `email`; until then the expo mails

@@ -29,6 +29,10 @@ class BookingForm(forms.Form):
         self.session = session
         # Offer only what fits now; the services decide when two visitors race for it.
         largest = max(min(session.max_party_size, session.seats_left), 1)
+        # A refused booking shows the form again as it was typed, party size included.
+        typed = self.data.get("party_size", "") if self.is_bound else ""
+        if str(typed).isdigit():
+            largest = max(largest, min(int(typed), session.max_party_size))
         self.fields["party_size"] = forms.IntegerField(
             label=_("Number of tickets"),
             min_value=1,

@@ -13,21 +13,30 @@ class Booking(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    reference = models.CharField(max_length=12, unique=True)
+    reference = models.CharField(max_length=12, unique=True, verbose_name=_("reference"))
     visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("visitor"),
     )
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
-    party_size = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
-    created_at = models.DateTimeField(auto_now_add=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by_staff = models.BooleanField(default=False)
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("session")
+    )
+    party_size = models.PositiveSmallIntegerField(verbose_name=_("party size"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CONFIRMED, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
+    cancelled_by_staff = models.BooleanField(default=False, verbose_name=_("cancelled by staff"))
     # Issued at the gate for someone without an account (`services.walk_in_issue`): owned
     # by the staff account that issued it, its one ticket names the attendee.
-    walk_in = models.BooleanField(default=False)
+    walk_in = models.BooleanField(default=False, verbose_name=_("walk-in"))
 
     class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gte=1), name="booking_party_positive"),
@@ -82,6 +91,8 @@ class Ticket(models.Model):
     last_scan_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
@@ -109,22 +120,32 @@ class WaitlistEntry(models.Model):
 
     OPEN_STATUSES = (Status.WAITING, Status.OFFERED)
 
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="waitlist")
-    visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="waitlist_entries"
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="waitlist", verbose_name=_("session")
     )
-    party_size = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
-    created_at = models.DateTimeField(auto_now_add=True)
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="waitlist_entries",
+        verbose_name=_("visitor"),
+    )
+    party_size = models.PositiveSmallIntegerField(verbose_name=_("party size"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.WAITING, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     offered_at = models.DateTimeField(null=True, blank=True)
-    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("offer expires at")
+    )
     booking = models.OneToOneField(
         Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entry"
     )
 
     class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
         ordering = ["created_at", "id"]
-        verbose_name_plural = "waitlist entries"
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gte=1), name="waitlist_party_positive"),
             models.UniqueConstraint(
@@ -149,15 +170,19 @@ class WaitlistEntry(models.Model):
 class IdempotencyKey(models.Model):
     """The first response to a request carrying `Idempotency-Key`, replayed on retries."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(max_length=100, verbose_name=_("key"))
     request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True)
+    response_status = models.PositiveSmallIntegerField(null=True, verbose_name=_("response status"))
     response_body = models.JSONField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expires at"))
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
         ]

@@ -1,7 +1,8 @@
 """The visitor's booking pages: each view checks the form, calls one service, redirects.
 
 A refusal from a service (sold out, overlap, closed...) becomes a message on the page
-the visitor is sent back to; it is never an error page.
+the visitor is sent back to; it is never an error page. A refused booking re-renders
+the session page with the form as typed and the refusal at the form.
 """
 
 from functools import wraps
@@ -102,8 +103,8 @@ def booking_create(request, session_id: int):
     except NotFound:
         raise Http404 from None
     except ExpoError as exc:
-        messages.error(request, exc.detail)
-        return redirect("events:session", session_id=session.pk)
+        form.add_error(None, exc.detail)
+        return session_page_render(request, session, booking_form=form, status=exc.http_status)
     messages.success(
         request, _("You are booked! Your tickets are below and on their way to your e-mail.")
     )

@@ -6,6 +6,7 @@ around a view (``handler400``... in `config.urls`); the HTML pages keep Django's
 """
 
 import sys
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import connection
@@ -16,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS, ServiceUnavailable
+from expo.core.pages import render_page
 
 API_PREFIX = "/api/"
 
@@ -145,3 +147,22 @@ def server_error(request):
     if _is_api(request):
         return _api_error("server_error", _("Something went wrong on our side."), 500)
     return defaults.server_error(request)
+
+
+# --- The site's statements ----------------------------------------------------------------
+
+
+def _contact_email() -> str:
+    """The address people write to: the one the site's mails come from (they can reply)."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+@require_safe
+def accessibility_statement(request):
+    """Sweden's accessibility law (DOS-lagen) asks every public service for one."""
+    return render_page(request, "pages/accessibility.html", {"contact_email": _contact_email()})
+
+
+@require_safe
+def contact(request):
+    return render_page(request, "pages/contact.html", {"contact_email": _contact_email()})

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "expo.events"
     label = "events"
-    verbose_name = "Programme"
+    verbose_name = _("Programme")

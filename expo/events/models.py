@@ -17,13 +17,17 @@ class Translated:
 
 
 class Expo(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    time_zone = models.CharField(max_length=64, default="Europe/Stockholm")
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    ends_on = models.DateField(verbose_name=_("ends on"))
+    time_zone = models.CharField(
+        max_length=64, default="Europe/Stockholm", verbose_name=_("time zone")
+    )
 
     class Meta:
+        verbose_name = _("expo")
+        verbose_name_plural = _("expos")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="expo_ends_after_start"
@@ -37,22 +41,31 @@ class Expo(models.Model):
 class Venue(models.Model, Translated):
     """A place in the city; `inside` is the live head count fed by accepted scans."""
 
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="venues")
-    name = models.CharField(max_length=200)
+    expo = models.ForeignKey(
+        Expo, on_delete=models.CASCADE, related_name="venues", verbose_name=_("expo")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     slug = models.SlugField(unique=True)
-    area = models.CharField(max_length=100, blank=True)
+    area = models.CharField(max_length=100, blank=True, verbose_name=_("area"))
     address = models.CharField(max_length=300, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     description_sv = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
     max_occupancy = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Most people allowed inside at once; empty = no limit.")
+        null=True,
+        blank=True,
+        help_text=_("Most people allowed inside at once; empty = no limit."),
+        verbose_name=_("max occupancy"),
     )
-    inside = models.IntegerField(default=0, editable=False)
-    inside_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    inside = models.IntegerField(default=0, editable=False, verbose_name=_("inside"))
+    inside_updated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("inside updated at")
+    )
 
     class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(inside__gte=0), name="venue_inside_not_negative"),
@@ -79,11 +92,17 @@ class Entrance(models.Model):
         ENTRY = "entry", _("Entry only")
         ENTRY_EXIT = "entry_exit", _("Entry and exit")
 
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="entrances")
-    name = models.CharField(max_length=100)
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ENTRY_EXIT)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="entrances", verbose_name=_("venue")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    mode = models.CharField(
+        max_length=10, choices=Mode.choices, default=Mode.ENTRY_EXIT, verbose_name=_("mode")
+    )
 
     class Meta:
+        verbose_name = _("entrance")
+        verbose_name_plural = _("entrances")
         ordering = ["venue__name", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -98,13 +117,15 @@ class Entrance(models.Model):
 class Theme(models.Model, Translated):
     """One of the expo's perspectives or questions, e.g. «Framtidens skola»."""
 
-    slug = models.SlugField(unique=True)
-    name_sv = models.CharField(max_length=150)
-    name_en = models.CharField(max_length=150)
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
+    name_sv = models.CharField(max_length=150, verbose_name=_("name (Swedish)"))
+    name_en = models.CharField(max_length=150, verbose_name=_("name (English)"))
     description_sv = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
         ordering = ["name_sv"]
 
     def __str__(self):
@@ -116,18 +137,26 @@ class Theme(models.Model, Translated):
 
 
 class Exhibition(models.Model, Translated):
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="exhibitions")
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="exhibitions")
+    expo = models.ForeignKey(
+        Expo, on_delete=models.CASCADE, related_name="exhibitions", verbose_name=_("expo")
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="exhibitions", verbose_name=_("venue")
+    )
     slug = models.SlugField(unique=True)
-    title_sv = models.CharField(max_length=200)
-    title_en = models.CharField(max_length=200)
+    title_sv = models.CharField(max_length=200, verbose_name=_("title (Swedish)"))
+    title_en = models.CharField(max_length=200, verbose_name=_("title (English)"))
     description_sv = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    themes = models.ManyToManyField(Theme, blank=True, related_name="exhibitions")
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    ends_on = models.DateField(verbose_name=_("ends on"))
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="exhibitions", verbose_name=_("themes")
+    )
 
     class Meta:
+        verbose_name = _("exhibition")
+        verbose_name_plural = _("exhibitions")
         ordering = ["title_sv"]
         constraints = [
             models.CheckConstraint(
@@ -170,16 +199,24 @@ class Session(models.Model, Translated):
         SV = "sv", "Svenska"
         EN = "en", "English"
 
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="sessions")
-    title_sv = models.CharField(max_length=200)
-    title_en = models.CharField(max_length=200, blank=True)
+    expo = models.ForeignKey(
+        Expo, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("expo")
+    )
+    title_sv = models.CharField(max_length=200, verbose_name=_("title (Swedish)"))
+    title_en = models.CharField(max_length=200, blank=True, verbose_name=_("title (English)"))
     description_sv = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.SV)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.TALK, verbose_name=_("kind")
+    )
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.SV, verbose_name=_("language")
+    )
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("venue")
+    )
     exhibition = models.ForeignKey(
         Exhibition, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
@@ -189,8 +226,11 @@ class Session(models.Model, Translated):
         null=True,
         blank=True,
         related_name="hosted_sessions",
+        verbose_name=_("host"),
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="sessions")
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="sessions", verbose_name=_("themes")
+    )
     capacity = models.PositiveIntegerField()
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     max_party_size = models.PositiveSmallIntegerField(default=6)
@@ -201,7 +241,9 @@ class Session(models.Model, Translated):
         blank=True,
         help_text=_("Minutes after the start when unscanned tickets lose their seats."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
     status_reason = models.TextField(blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -210,6 +252,8 @@ class Session(models.Model, Translated):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["starts_at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -123,6 +123,7 @@ def programme(request):
         "day_links": day_links,
         "hide_ended": hide_ended,
         "has_filters": bool(active_filters),
+        "active_filter_count": len(active_filters),
         "today": today,
     }
     return render_page(request, "pages/programme.html", context)

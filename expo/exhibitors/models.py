@@ -23,24 +23,30 @@ class Exhibitor(models.Model, Translated):
         ACTIVE = "active", _("Active")
         HIDDEN = "hidden", _("Hidden")
 
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="exhibitors")
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
+    expo = models.ForeignKey(
+        Expo, on_delete=models.CASCADE, related_name="exhibitors", verbose_name=_("expo")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
     description_sv = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
     website = models.URLField(blank=True)
     logo = models.ImageField(
         upload_to="exhibitor-logos/", blank=True, validators=[logo_size_validator]
     )
-    contact_email = models.EmailField(blank=True)
+    contact_email = models.EmailField(blank=True, verbose_name=_("contact email"))
     contact_phone = models.CharField(max_length=40, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="exhibitors"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("exhibitor")
+        verbose_name_plural = _("exhibitors")
         ordering = ["name"]
 
     def __str__(self):
@@ -57,13 +63,22 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("exhibitor")
+    )
+    role = models.CharField(
+        max_length=10, choices=Role.choices, default=Role.MEMBER, verbose_name=_("role")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "exhibitor"], name="membership_unique"),
         ]
@@ -75,13 +90,19 @@ class Membership(models.Model):
 class Stand(models.Model):
     """Where an exhibitor meets visitors; opening hours are daily during the expo."""
 
-    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="stands")
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="stands")
-    code = models.CharField(max_length=20)
-    opens_at = models.TimeField(null=True, blank=True)
-    closes_at = models.TimeField(null=True, blank=True)
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="stands", verbose_name=_("exhibitor")
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="stands", verbose_name=_("venue")
+    )
+    code = models.CharField(max_length=20, verbose_name=_("code"))
+    opens_at = models.TimeField(null=True, blank=True, verbose_name=_("opens at"))
+    closes_at = models.TimeField(null=True, blank=True, verbose_name=_("closes at"))
 
     class Meta:
+        verbose_name = _("stand")
+        verbose_name_plural = _("stands")
         ordering = ["venue__name", "code"]
         constraints = [
             models.UniqueConstraint(fields=["venue", "code"], name="stand_code_unique_per_venue"),
@@ -126,6 +147,8 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
             # A new invitation to the same address replaces the open one.
@@ -161,6 +184,10 @@ class LeadConsent(models.Model):
     )
     consented_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("lead consent")
+        verbose_name_plural = _("lead consents")
+
     def __str__(self):
         return f"{self.user} since {self.consented_at:%Y-%m-%d}"
 
@@ -182,6 +209,8 @@ class ContactWithdrawal(models.Model):
     withdrawn_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("contact withdrawal")
+        verbose_name_plural = _("contact withdrawals")
         constraints = [
             models.UniqueConstraint(fields=["user", "exhibitor"], name="contact_withdrawal_unique"),
         ]
@@ -225,6 +254,8 @@ class Lead(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
         ordering = ["-created_at", "-id"]
         constraints = [
             # Scanning the same visitor again adds to the lead instead of duplicating it.

@@ -24,7 +24,7 @@ class Notification(models.Model):
         # Became wrong to send before it went out (cancelled booking, lapsed offer).
         SKIPPED = "skipped", _("Skipped")
 
-    key = models.CharField(max_length=120, unique=True)
+    key = models.CharField(max_length=120, unique=True, verbose_name=_("key"))
     kind = models.CharField(max_length=20)
     booking = models.ForeignKey(
         "bookings.Booking",
@@ -50,16 +50,20 @@ class Notification(models.Model):
     )
     email = models.EmailField(blank=True)
     context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     # Times a worker died while the row was `sending`; the first is sent once more, the
     # second is failed (expo/notifications/services.py).
-    interruptions = models.PositiveSmallIntegerField(default=0)
+    interruptions = models.PositiveSmallIntegerField(default=0, verbose_name=_("interruptions"))
     last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         db_table = "bookings_notification"
         ordering = ["-created_at"]
         constraints = [

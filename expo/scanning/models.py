@@ -27,24 +27,39 @@ class Scan(models.Model):
     # refused without learning what that scan was (`services.ticket_scan`).
     nonce = models.CharField(max_length=64, unique=True)
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+        Ticket,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scans",
+        verbose_name=_("ticket"),
     )
-    entrance = models.ForeignKey("events.Entrance", on_delete=models.PROTECT, related_name="scans")
+    entrance = models.ForeignKey(
+        "events.Entrance",
+        on_delete=models.PROTECT,
+        related_name="scans",
+        verbose_name=_("entrance"),
+    )
     scanned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scans"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="scans",
+        verbose_name=_("scanned by"),
     )
-    direction = models.CharField(max_length=3, choices=Direction.choices)
-    scanned_at = models.DateTimeField()
+    direction = models.CharField(
+        max_length=3, choices=Direction.choices, verbose_name=_("direction")
+    )
+    scanned_at = models.DateTimeField(verbose_name=_("scanned at"))
     received_at = models.DateTimeField(auto_now_add=True)
-    offline = models.BooleanField(default=False)
-    result = models.CharField(max_length=8, choices=Result.choices)
-    reason = models.CharField(max_length=24, blank=True)
+    offline = models.BooleanField(default=False, verbose_name=_("offline"))
+    result = models.CharField(max_length=8, choices=Result.choices, verbose_name=_("result"))
+    reason = models.CharField(max_length=24, blank=True, verbose_name=_("reason"))
     response = models.JSONField()
     device = models.CharField(max_length=64, blank=True, help_text=_("Sent by offline devices."))
     # An offline admission the server would not have made (outside the session's time,
     # over the venue limit): stored, not counted, and left for staff to look at.
-    flagged = models.BooleanField(default=False)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(default=False, verbose_name=_("flagged"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -54,6 +69,8 @@ class Scan(models.Model):
     )
 
     class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
         db_table = "bookings_scan"
         ordering = ["-scanned_at"]
         constraints = [
@@ -90,6 +107,8 @@ class ScanDevice(models.Model):
     last_sync_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("scanner")
+        verbose_name_plural = _("scanners")
         db_table = "bookings_scandevice"
         constraints = [
             models.UniqueConstraint(

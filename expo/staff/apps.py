@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffConfig(AppConfig):
     name = "expo.staff"
     label = "staff"
-    verbose_name = "Expo staff desk"
+    verbose_name = _("Expo staff desk")

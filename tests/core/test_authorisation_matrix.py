@@ -769,6 +769,15 @@ MATRIX = [
     Row("get", "/waitlist/{entry}/", "bookings:waitlist-entry", page_own(302)),
     Row("post", "/waitlist/{entry}/accept/", "bookings:waitlist-accept", page_own(302)),
     Row("post", "/waitlist/{entry}/leave/", "bookings:waitlist-leave", page_own(302)),
+    # Pages: the visitor's account and the site's statements.
+    Row("get", "/account/", "privacy:account", page_signed_in(200)),
+    Row("post", "/account/", "privacy:account", page_signed_in(302), {"language": "en"}),
+    Row("get", "/account/export/", "privacy:account-export", page_signed_in(200)),
+    Row("get", "/account/delete/", "privacy:account-delete", page_signed_in(200)),
+    Row("post", "/account/delete/", "privacy:account-delete", page_signed_in(302)),
+    Row("get", "/privacy/", "privacy:notice", everyone()),
+    Row("get", "/accessibility/", "core:accessibility", everyone()),
+    Row("get", "/contact/", "core:contact", everyone()),
     # Pages: exhibitors and gates.
     Row("get", "/exhibitor/invitations/{invitation_token}/", "exhibitors:invitation", everyone()),
     Row("post", "/exhibitor/invitations/{invitation_token}/", "exhibitors:invitation", cells(302)),

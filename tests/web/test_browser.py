@@ -121,7 +121,8 @@ def test_visitor_books_for_two_on_a_phone(live_server, browser_page):
     page.wait_for_url(live_server.url + "/")
     assert page.get_by_role("link", name="My bookings").is_visible()
 
-    # Filter: workshops on that day with free seats.
+    # Filter: workshops on that day with free seats (folded behind one button on a phone).
+    page.locator("summary", has_text="Search and filter").click()
     page.get_by_label("Day", exact=True).fill(day.isoformat())
     page.get_by_label("Kind", exact=True).select_option("workshop")
     page.get_by_label("Only with free seats").check()

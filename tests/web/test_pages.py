@@ -269,8 +269,8 @@ def test_sold_out_shows_the_message_and_the_waitlist_form(visitor_client, visito
     assert f'action="/sessions/{session.pk}/waitlist/"' in page
     assert f'action="/sessions/{session.pk}/book/"' not in page
 
-    response = visitor_client.post(f"/sessions/{session.pk}/book/", {"party_size": 1}, follow=True)
-    assert response.status_code == 200
+    response = visitor_client.post(f"/sessions/{session.pk}/book/", {"party_size": 1})
+    assert response.status_code == 409
     assert str(errors.SoldOut.default_detail) in response.content.decode()
     assert not Booking.objects.filter(visitor=visitor).exists()
 
@@ -283,16 +283,48 @@ def test_sold_out_shows_the_message_and_the_waitlist_form(visitor_client, visito
 
 
 @pytest.mark.parametrize("refusal", [errors.Overlap, errors.AlreadyBooked])
-def test_service_refusals_are_messages_not_errors(visitor_client, visitor, refusal):
+def test_service_refusals_are_shown_on_the_page_not_as_error_pages(
+    visitor_client, visitor, refusal
+):
     session = SessionFactory()
     if refusal is errors.Overlap:
         book(visitor, SessionFactory(starts_at=session.starts_at, ends_at=session.ends_at))
     else:
         book(visitor, session)
-    response = visitor_client.post(f"/sessions/{session.pk}/book/", {"party_size": 1}, follow=True)
-    assert response.status_code == 200
+    response = visitor_client.post(f"/sessions/{session.pk}/book/", {"party_size": 1})
+    assert response.status_code == 409
     assert str(refusal.default_detail) in response.content.decode()
     assert 'role="alert"' in response.content.decode()
+
+
+def test_a_refused_booking_keeps_what_was_typed_and_puts_the_error_at_the_form(
+    visitor_client, visitor
+):
+    session = SessionFactory(title_en="Harbour walk", capacity=10, max_party_size=4)
+    book(visitor, SessionFactory(starts_at=session.starts_at, ends_at=session.ends_at))
+
+    response = visitor_client.post(
+        f"/sessions/{session.pk}/book/",
+        {"party_size": 3, "name_1": "Anna Berg", "name_2": "Bo Ek", "name_3": "Cia Lind"},
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    form = html[html.index(f'action="/sessions/{session.pk}/book/"') :]
+    form = form[: form.index("</form>")]
+    # The refusal is inside the booking form, first, and marked for the focus script.
+    summary = re.search(r'<div class="[^"]*error-summary[^"]*"[^>]*>', form)
+    assert summary is not None
+    assert "data-focus-first" in summary.group(0)
+    assert form.index(str(errors.Overlap.default_detail)) < form.index('name="party_size"')
+    assert str(errors.Overlap.default_detail) not in html[: html.index('id="book"')]
+    # What the visitor typed is still there: the party size and every name.
+    assert re.search(r'<option value="3" selected>', form)
+    for name in ("Anna Berg", "Bo Ek", "Cia Lind"):
+        assert f'value="{name}"' in form
+    assert '<details class="names" open>' in form
+    assert "<title>Error: Harbour walk" in html
+    assert not Booking.objects.filter(session=session).exists()
 
 
 def test_started_session_cannot_be_booked(visitor_client):

@@ -1,15 +1,8 @@
-/* The expo staff's desk: fresh occupancy figures without a reload, and focus on the
-   message a form post left (the confirmation or the error), so keyboard and screen-reader
-   users land on it. Polling, not a held connection: see expo/staff/views.py. */
+/* The expo staff's desk: fresh occupancy figures without a reload (the focus after a post
+   is expo/core/static/expo/focus.js's). Polling, not a held connection: see
+   expo/staff/views.py. */
 (function () {
   "use strict";
-
-  function focusMessage() {
-    var message = document.querySelector(".messages .message");
-    if (!message) return;
-    message.setAttribute("tabindex", "-1");
-    message.focus();
-  }
 
   function setText(root, field, value) {
     var node = root.querySelector('[data-field="' + field + '"]');
@@ -71,7 +64,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    focusMessage();
     var section = document.querySelector("[data-occupancy-url]");
     if (section) startPolling(section);
   });
