@@ -58,7 +58,7 @@ MENUS = {
         "/exhibitions/",
         "/venues/",
         "/bookings/",
-        "/password/change/",
+        "/account/",
     },
     "member_a": {
         "/",
@@ -67,7 +67,7 @@ MENUS = {
         "/venues/",
         "/bookings/",
         "/exhibitor/",
-        "/password/change/",
+        "/account/",
     },
     "gate_staff": {"/gate/"},  # scanning and nothing else
     "expo_staff": {
@@ -79,7 +79,7 @@ MENUS = {
         "/staff/",
         "/gate/",
         "/admin/",
-        "/password/change/",
+        "/account/",
     },
 }
 

@@ -375,10 +375,10 @@ def test_the_service_worker_script_is_public_and_never_cached(client):
         static("expo/qr-camera.js"),
         static("expo/gate.js"),
         static("expo/gate.css"),
-        "/gate/jsi18n/en.js",
-        "/gate/jsi18n/sv.js",
         static("expo/gate-walkin.js"),
         static("expo/gate-walkin.css"),
+        "/gate/jsi18n/en.js",
+        "/gate/jsi18n/sv.js",
     ]
     assert config["page"] == GATE
     assert config["cacheName"].startswith(config["cachePrefix"])
