@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,8 +41,8 @@ def bench_env(**extra) -> dict:
     return env
 
 
-def setup_django() -> None:
-    os.environ.update(bench_env())
+def setup_django(**extra) -> None:
+    os.environ.update(bench_env(**extra))
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -73,9 +74,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How gunicorn serves: worker class, processes, threads (or connections per process)."""
+
+    worker_class: str
+    workers: int
+    threads: int = 1
+
+    def __str__(self) -> str:
+        per = "connections" if self.worker_class == "gevent" else "threads"
+        return f"{self.worker_class} {self.workers} processes x {self.threads} {per}"
+
+    def arguments(self) -> list[str]:
+        arguments = ["--worker-class", self.worker_class, "--workers", str(self.workers)]
+        if self.worker_class == "gevent":
+            return [*arguments, "--worker-connections", str(self.threads)]
+        return [*arguments, "--threads", str(self.threads)]
+
+
 @contextmanager
-def gunicorn(*, workers: int = 4, threads: int = 4):
-    """A real gunicorn serving `config.wsgi:application` on a free local port."""
+def gunicorn(layout: Layout | None = None, **env):
+    """A real gunicorn serving `config.wsgi:application` on a free local port.
+
+    Without `layout`, the product's own gunicorn.conf.py decides, as in production.
+    """
     port = free_port()
     process = subprocess.Popen(
         [
@@ -83,15 +106,12 @@ def gunicorn(*, workers: int = 4, threads: int = 4):
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
             "--log-level",
             "warning",
+            *(layout.arguments() if layout else []),
         ],
         cwd=ROOT,
-        env=bench_env(),
+        env=bench_env(**env),
     )
     try:
         deadline = time.monotonic() + 30

@@ -35,6 +35,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "expo.notifications.tasks.deliver_*": {"queue": "mail"},
     "expo.notifications.tasks.*": {"queue": "housekeeping"},
+    "expo.accounts.tasks.*": {"queue": "housekeeping"},
     "expo.bookings.tasks.*": {"queue": "housekeeping"},
     "expo.privacy.tasks.*": {"queue": "housekeeping"},
 }
@@ -46,6 +47,10 @@ CELERY_BEAT_SCHEDULE = {
     "release-no-shows": {
         "task": "expo.bookings.tasks.release_no_shows",
         "schedule": timedelta(minutes=1),
+    },
+    "purge-expired-api-tokens": {
+        "task": "expo.accounts.tasks.purge_expired_api_tokens",
+        "schedule": crontab(minute=29),
     },
     "purge-idempotency-keys": {
         "task": "expo.bookings.tasks.purge_idempotency_keys",

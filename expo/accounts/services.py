@@ -279,6 +279,12 @@ def auth_token_revoke(*, token: AuthToken) -> None:
     token.delete()
 
 
+def auth_tokens_purge_expired(*, now: datetime | None = None) -> int:
+    """Expired tokens no longer authenticate (expo/accounts/authentication.py); drop them."""
+    deleted, _by_model = AuthToken.objects.filter(expiry__lte=now or timezone.now()).delete()
+    return deleted
+
+
 def auth_tokens_revoke_all(*, user: User) -> int:
     """Log out every device of the person (also after a password change or reset)."""
     deleted, _by_model = AuthToken.objects.filter(user=user).delete()

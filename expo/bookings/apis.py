@@ -20,6 +20,7 @@ from expo.bookings.serializers import (
     BookingSerializer,
     WaitlistEntrySerializer,
     WaitlistJoinInputSerializer,
+    booking_representation,
 )
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.exceptions import InvalidInput, NotFound
@@ -61,7 +62,9 @@ class BookingListCreateApi(GenericAPIView):
     @extend_schema(responses=BookingSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(
+            [booking_representation(booking, request=request) for booking in page]
+        )
 
     @extend_schema(
         request=BookingCreateInputSerializer,
@@ -80,8 +83,7 @@ class BookingListCreateApi(GenericAPIView):
                 party_size=data["party_size"],
                 attendees=[services.Attendee(**attendee) for attendee in data["attendees"]],
             )
-            body = BookingSerializer(booking, context={"request": request}).data
-            return status.HTTP_201_CREATED, body
+            return status.HTTP_201_CREATED, booking_representation(booking, request=request)
 
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
@@ -113,7 +115,7 @@ class BookingDetailApi(APIView):
     @extend_schema(responses=BookingSerializer)
     def get(self, request, reference):
         booking = _own_booking(request, reference)
-        return Response(BookingSerializer(booking, context={"request": request}).data)
+        return Response(booking_representation(booking, request=request))
 
 
 class BookingCancelApi(APIView):
@@ -124,7 +126,7 @@ class BookingCancelApi(APIView):
         booking = _own_booking(request, reference)
         services.booking_cancel(booking_id=booking.pk, by_staff=is_expo_staff(request.user))
         booking = _own_booking(request, reference)
-        return Response(BookingSerializer(booking, context={"request": request}).data)
+        return Response(booking_representation(booking, request=request))
 
 
 class TicketQrApi(APIView):
@@ -201,8 +203,9 @@ class WaitlistAcceptApi(APIView):
     @extend_schema(request=None, responses={201: BookingSerializer})
     def post(self, request, entry_id):
         booking = services.waitlist_accept(entry_id=entry_id, visitor=request.user)
-        body = BookingSerializer(booking, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(
+            booking_representation(booking, request=request), status=status.HTTP_201_CREATED
+        )
 
 
 # --- Calendars (iCalendar) -----------------------------------------------------------

@@ -6,6 +6,7 @@ waitlist entries. `booking_create` never locks the session: it takes seats with 
 conditional UPDATE as its last statement, so the hot row is held only until commit.
 """
 
+import functools
 import hashlib
 import json
 import secrets
@@ -43,6 +44,34 @@ class Attendee:
 
 def booking_reference_new() -> str:
     return "H22-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+REFERENCE_ATTEMPTS = 5
+
+
+def _retried_on_collision(service):
+    """Run `service` in a transaction, and again if the database refused a row it wrote.
+
+    A booking reference is random: two bookings draw the same one about once in 27
+    billion, and then the unique index refuses the second. Retrying the whole transaction
+    with a new reference costs nothing on the way that happens every time, where a
+    savepoint around each insert would cost two statements per booking. A retry also runs
+    the service's checks again, so a duplicate booking that only a constraint caught gets
+    the same answer as one the checks caught (`AlreadyBooked`).
+    """
+
+    @functools.wraps(service)
+    def retrying(*args, **kwargs):
+        for _attempt in range(REFERENCE_ATTEMPTS - 1):
+            try:
+                with transaction.atomic():
+                    return service(*args, **kwargs)
+            except IntegrityError:
+                continue
+        with transaction.atomic():
+            return service(*args, **kwargs)
+
+    return retrying
 
 
 # --- Rules -----------------------------------------------------------------------------
@@ -127,26 +156,15 @@ def _insert_booking(
 ) -> Booking:
     """Booking, one ticket per seat and the confirmation, in three statements.
 
-    Precondition: the caller holds the visitor's row lock (the attendee mail cap).
+    Preconditions: the caller holds the visitor's row lock (the attendee mail cap) and
+    runs in `_retried_on_collision` (the reference).
     """
-    for attempt in range(5):
-        try:
-            with transaction.atomic():  # a savepoint: a reference collision only retries
-                booking = Booking.objects.create(
-                    reference=booking_reference_new(),
-                    visitor=visitor,
-                    session=session,
-                    party_size=party_size,
-                )
-            break
-        except IntegrityError:
-            if (
-                attempt == 4
-                or Booking.objects.filter(
-                    visitor=visitor, session=session, status=Booking.Status.CONFIRMED
-                ).exists()
-            ):
-                raise errors.AlreadyBooked() from None
+    booking = Booking.objects.create(
+        reference=booking_reference_new(),
+        visitor=visitor,
+        session=session,
+        party_size=party_size,
+    )
     named = list(attendees)[:party_size]
     named += [Attendee()] * (party_size - len(named))
     if not named[0].name:
@@ -173,7 +191,7 @@ def _insert_booking(
 # --- Bookings --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_retried_on_collision
 def booking_create(
     *,
     visitor: User,
@@ -184,7 +202,7 @@ def booking_create(
 ) -> Booking:
     """Book seats for a party: a booking, its tickets and the confirmation e-mail."""
     now = now or timezone.now()
-    session = Session.objects.filter(pk=session_id).first()
+    session = Session.objects.select_related("venue").filter(pk=session_id).first()
     if session is None or session.status in (Session.Status.DRAFT, Session.Status.PENDING):
         raise NotFound()
     _check_party_size(session, party_size)
@@ -291,7 +309,7 @@ def waitlist_join(
 ) -> WaitlistEntry:
     """Queue a whole party for a session that cannot seat it now."""
     now = now or timezone.now()
-    session = Session.objects.filter(pk=session_id).first()
+    session = Session.objects.select_related("venue").filter(pk=session_id).first()
     if session is None or session.status in (Session.Status.DRAFT, Session.Status.PENDING):
         raise NotFound()
     _check_party_size(session, party_size)
@@ -317,31 +335,31 @@ def waitlist_join(
     return WaitlistEntry.objects.create(session=session, visitor=visitor, party_size=party_size)
 
 
+@_retried_on_collision
 def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None) -> Booking:
     """Turn an open offer into a booking; the seats were held when it was offered."""
     now = now or timezone.now()
-    with transaction.atomic():
-        _lock_visitor(visitor)  # the visitor's row before the entry, as everywhere else
-        entry = (
-            WaitlistEntry.objects.select_for_update()
-            .filter(pk=entry_id, visitor=visitor)
-            .select_related("session")
-            .first()
-        )
-        if entry is None:
-            raise NotFound()
-        if entry.status != WaitlistEntry.Status.OFFERED or entry.offer_expires_at <= now:
-            raise errors.OfferNotOpen(extra={"status": entry.status})
-        session = entry.session
-        if session.status != Session.Status.PUBLISHED or now >= _offers_close(session):
-            raise errors.BookingClosed()
-        _check_visitor_may_book(visitor, session)
-        booking = _insert_booking(
-            visitor=visitor, session=session, party_size=entry.party_size, attendees=(), now=now
-        )
-        entry.status = WaitlistEntry.Status.ACCEPTED
-        entry.booking = booking
-        entry.save(update_fields=["status", "booking"])
+    _lock_visitor(visitor)  # the visitor's row before the entry, as everywhere else
+    entry = (
+        WaitlistEntry.objects.select_for_update()
+        .filter(pk=entry_id, visitor=visitor)
+        .select_related("session")
+        .first()
+    )
+    if entry is None:
+        raise NotFound()
+    if entry.status != WaitlistEntry.Status.OFFERED or entry.offer_expires_at <= now:
+        raise errors.OfferNotOpen(extra={"status": entry.status})
+    session = entry.session
+    if session.status != Session.Status.PUBLISHED or now >= _offers_close(session):
+        raise errors.BookingClosed()
+    _check_visitor_may_book(visitor, session)
+    booking = _insert_booking(
+        visitor=visitor, session=session, party_size=entry.party_size, attendees=(), now=now
+    )
+    entry.status = WaitlistEntry.Status.ACCEPTED
+    entry.booking = booking
+    entry.save(update_fields=["status", "booking"])
     return booking
 
 
@@ -440,7 +458,7 @@ def tickets_release_no_shows(*, now: datetime | None = None) -> int:
 # --- Walk-ins --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_retried_on_collision
 def walk_in_issue(
     *, session_id: int, staff: User, name: str, email: str = "", now: datetime | None = None
 ) -> Ticket:
@@ -461,20 +479,13 @@ def walk_in_issue(
         or not opens_at <= now < session.ends_at
     ):
         raise errors.WalkInsClosed(extra={"opens_at": opens_at and opens_at.isoformat()})
-    for attempt in range(5):
-        try:
-            with transaction.atomic():  # a savepoint: a reference collision only retries
-                booking = Booking.objects.create(
-                    reference=booking_reference_new(),
-                    visitor=staff,
-                    session=session,
-                    party_size=1,
-                    walk_in=True,
-                )
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    booking = Booking.objects.create(
+        reference=booking_reference_new(),
+        visitor=staff,
+        session=session,
+        party_size=1,
+        walk_in=True,
+    )
     ticket = Ticket.objects.create(
         booking=booking,
         session=session,

@@ -32,6 +32,11 @@ def is_gate_staff(user) -> bool:
     return bool(user.is_authenticated and (is_expo_staff(user) or _in_group(user, GATE_STAFF)))
 
 
+def roles_preload(user, roles: set[str]) -> None:
+    """Tell the checks here which role groups `user` is in, when they were read with it."""
+    user._expo_group_names = set(roles)
+
+
 def _in_group(user, name: str) -> bool:
     cache = getattr(user, "_expo_group_names", None)
     if cache is None:

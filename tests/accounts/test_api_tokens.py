@@ -9,8 +9,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
+from expo.accounts.authentication import TokenAuthentication
+from expo.accounts.tasks import purge_expired_api_tokens
+from expo.core.permissions import is_gate_staff, is_scan_only
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +60,32 @@ def test_a_token_is_unusable_after_it_expires():
 
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
-    assert not AuthToken.objects.filter(user=user).exists()
+
+
+def test_expired_tokens_are_purged_by_the_housekeeping_task_and_live_ones_kept():
+    user = UserFactory()
+    old_token = log_in(user.email)
+    ttl = timedelta(days=settings.API_TOKEN_TTL_DAYS)
+    with time_machine.travel(timezone.now() + ttl - timedelta(hours=1)):
+        new_token = log_in(user.email)
+
+    with time_machine.travel(timezone.now() + ttl + timedelta(minutes=1)):
+        assert purge_expired_api_tokens.delay().get() == 1
+        assert with_token(old_token).get(ME).status_code == 401
+        assert with_token(new_token).get(ME).status_code == 200
+    assert AuthToken.objects.filter(user=user).count() == 1
+
+
+def test_a_token_its_account_and_roles_are_read_in_one_query(django_assert_num_queries):
+    gate = UserFactory(role="gate_staff")
+    visitor = UserFactory()
+    for user, gate_staff in ((gate, True), (visitor, False)):
+        request = APIRequestFactory().get(ME, HTTP_AUTHORIZATION=f"Token {log_in(user.email)}")
+        with django_assert_num_queries(1):
+            authenticated, _token = TokenAuthentication().authenticate(request)
+            assert authenticated == user
+            assert is_gate_staff(authenticated) is gate_staff
+            assert is_scan_only(authenticated) is gate_staff
 
 
 def test_a_token_is_unusable_after_revoke_and_other_devices_stay_logged_in():

@@ -1,16 +1,22 @@
 """Booking through the HTTP API: every refusal code, ownership, and a lean write path."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
+from expo.bookings import selectors, services
 from expo.bookings.models import Booking, IdempotencyKey, Ticket
+from expo.bookings.serializers import BookingSerializer
 from expo.events.models import Session
 from expo.notifications.models import Notification
 from tests.conftest import client_for
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import BookingFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -272,13 +278,64 @@ def test_booking_rate_limit(visitor_api):
 
 
 @pytest.mark.parametrize("party_size", [1, 6])
-def test_booking_path_runs_a_fixed_number_of_queries(
-    visitor_api, django_assert_max_num_queries, party_size
+def test_a_booking_is_ten_statements_with_no_savepoint_and_none_after_commit(
+    django_assert_num_queries, party_size
 ):
+    """The hot path of a rush (bench/profile_hot_paths.py): each statement here is paid
+    by every visitor, so one more is a regression to explain."""
     session = SessionFactory(capacity=50, max_party_size=6)
-    visitor_api.get(BOOKINGS)  # authentication and language caches are warm
-    with django_assert_max_num_queries(12) as captured:
-        response = post_booking(visitor_api, session, party_size=party_size)
+    visitor = UserFactory()
+    _instance, token = AuthToken.objects.create(user=visitor)
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    with django_assert_num_queries(10) as captured:
+        response = post_booking(api, session, party_size=party_size)
     assert response.status_code == 201
-    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(inserts) == 3  # booking, all tickets at once, the confirmation outbox row
+    statements = [query["sql"].split()[0] for query in captured.captured_queries]
+    # Inside the test's own transaction, the booking's BEGIN and COMMIT are a savepoint
+    # and its release: this one is the booking's transaction, and there is no other.
+    assert statements == [
+        "SELECT",  # the token, its account and roles
+        "SAVEPOINT",
+        "SELECT",  # the session and its venue
+        "SELECT",  # the visitor's row lock
+        "SELECT",  # the visitor's bookings nearby in time
+        "INSERT",  # the booking
+        "INSERT",  # all its tickets at once
+        "INSERT",  # the confirmation's outbox row
+        "UPDATE",  # the seats, last: the session's row is locked only until COMMIT
+        "RELEASE",
+    ]
+
+
+def test_a_taken_reference_retries_the_booking_with_a_new_one(visitor_api, monkeypatch):
+    taken = BookingFactory().reference
+    drawn = iter([taken, taken, "H22-FRESH23"])
+    monkeypatch.setattr(services, "booking_reference_new", lambda: next(drawn))
+    session = SessionFactory(capacity=5)
+
+    response = post_booking(visitor_api, session, party_size=2)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["reference"] == "H22-FRESH23"
+    session.refresh_from_db()
+    assert session.seats_taken == 2
+    assert Ticket.objects.filter(booking__reference="H22-FRESH23").count() == 2
+    assert Notification.objects.filter(booking__reference="H22-FRESH23").count() == 1
+
+
+def test_the_body_is_what_the_documented_serializer_says(visitor_api, visitor):
+    session = SessionFactory(capacity=10)
+    post_booking(visitor_api, session, party_size=2, attendees=[{"name": "Astrid"}])
+    later = SessionFactory(capacity=10, starts_at=session.starts_at + timedelta(days=1))
+    post_booking(visitor_api, later, party_size=1)
+    visitor_api.post(f"{BOOKINGS}{Booking.objects.get(session=later).reference}/cancel/")
+
+    listed = visitor_api.get(BOOKINGS).json()["results"]
+
+    request = APIRequestFactory().get(BOOKINGS)
+    documented = [
+        BookingSerializer(booking, context={"request": Request(request)}).data
+        for booking in selectors.booking_list(user=visitor)
+    ]
+    assert len(listed) == 2
+    assert listed == json.loads(json.dumps(documented))
