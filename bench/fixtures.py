@@ -5,7 +5,6 @@ booked one by one would take longer than the measurements themselves. Each visit
 used for one booking only, so every request is a fresh visitor (no "already booked").
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -95,12 +94,12 @@ def _tickets_to_scan(session: Session, visitor_ids: list[int], progress) -> list
         bookings = Booking.objects.bulk_create(
             [
                 Booking(
-                    reference=f"B-{secrets.token_hex(4).upper()}",
+                    reference=f"B-{start + index:09d}",
                     visitor_id=visitor_id,
                     session=session,
                     party_size=1,
                 )
-                for visitor_id in chunk
+                for index, visitor_id in enumerate(chunk)
             ]
         )
         tickets += Ticket.objects.bulk_create(

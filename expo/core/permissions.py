@@ -32,9 +32,9 @@ def is_gate_staff(user) -> bool:
     return bool(user.is_authenticated and (is_expo_staff(user) or _in_group(user, GATE_STAFF)))
 
 
-def roles_preload(user, roles: set[str]) -> None:
-    """Tell the checks here which role groups `user` is in, when they were read with it."""
-    user._expo_group_names = set(roles)
+def roles_preload(user, group_names: set[str]) -> None:
+    """Tell the checks here which groups `user` is in, when they were read with it."""
+    user._expo_group_names = set(group_names)
 
 
 def _in_group(user, name: str) -> bool:
