@@ -64,4 +64,4 @@ ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 # Django refuses unknown Host headers, so the probe presents the first ALLOWED_HOSTS entry.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.'); r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h if h not in ('', '*') else 'localhost'}), timeout=4)"]
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]

@@ -10,13 +10,17 @@ With ``PROMETHEUS_MULTIPROC_DIR`` set (production), every process writes its sam
 files in that directory and `metrics_exposition` adds them up, so whichever web process
 answers a scrape reports the whole site. The directory is shared by web and worker
 containers (docker-compose.yml), so file names carry the host name besides the process
-id: two containers' processes often have the same id. Without it (runserver, tests) the
-samples stay in this process.
+id: two containers' processes often have the same id. A dead process's samples are
+folded into its host's archive files (`dead_process_samples_fold`). Without the
+variable (runserver, tests) the samples stay in this process.
 """
 
+import fcntl
 import os
 import socket
 import time
+from collections import Counter as Totals
+from contextlib import contextmanager, nullcontext
 
 from prometheus_client import (
     REGISTRY,
@@ -26,16 +30,24 @@ from prometheus_client import (
     generate_latest,
     values,
 )
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+# An underscore would split a file name where prometheus_client parses it.
+_HOST = socket.gethostname().replace("_", "-")
+# Counters and histograms: the kinds of file a process writes here (no gauge is stored).
+_SAMPLE_FILE_KINDS = ("counter", "histogram")
+
+
+def _process_name(process: int | str) -> str:
+    return f"{_HOST}-{process}"
+
 
 if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
-    # Must be chosen before the first metric exists. An underscore would split the name
-    # where prometheus_client parses it.
-    _HOST = socket.gethostname().replace("_", "-")
-    values.ValueClass = values.MultiProcessValue(lambda: f"{_HOST}-{os.getpid()}")
+    # Must be chosen before the first metric exists.
+    values.ValueClass = values.MultiProcessValue(lambda: _process_name(os.getpid()))
 
 # --- Requests --------------------------------------------------------------------------
 
@@ -121,4 +133,53 @@ def metrics_exposition() -> bytes:
         registry.register(REGISTRY)
     for collector in _scrape_collectors:
         registry.register(collector)
-    return generate_latest(registry)
+    with _samples_locked(directory, fcntl.LOCK_SH) if directory else nullcontext():
+        return generate_latest(registry)
+
+
+def dead_process_samples_fold(*, pid: int) -> None:
+    """Add a dead process's counters and histograms to this host's archive files and
+    remove its own: its samples must stay (a counter never goes down), its file need not.
+
+    gunicorn replaces each worker every few thousand requests (``--max-requests``); every
+    file left behind would make each scrape read one more, and fill the directory.
+    Called by gunicorn's master when a worker exits (`config.gunicorn`).
+    """
+    directory = os.environ.get(MULTIPROCESS_DIR_VARIABLE)
+    if not directory:
+        return
+    # Exclusive: a scrape sees the samples before the fold or after it, never twice.
+    with _samples_locked(directory, fcntl.LOCK_EX):
+        for kind in _SAMPLE_FILE_KINDS:
+            dead = os.path.join(directory, f"{kind}_{_process_name(pid)}.db")
+            if os.path.exists(dead):
+                _fold_into_archive(
+                    dead, os.path.join(directory, f"{kind}_{_process_name('archive')}.db")
+                )
+
+
+def _fold_into_archive(dead: str, archive: str) -> None:
+    """Precondition: the caller holds the directory's exclusive lock."""
+    totals: Totals[str] = Totals()
+    for path in (archive, dead):
+        if os.path.exists(path):
+            for key, value, _timestamp, _position in MmapedDict.read_all_values_from_file(path):
+                totals[key] += value
+    # Written beside the archive under a name no scrape reads, then swapped in whole.
+    written = f"{archive}.new"
+    if os.path.exists(written):
+        os.remove(written)  # left by a fold that died half way; its archive is intact
+    folded = MmapedDict(written)
+    for key, value in totals.items():
+        folded.write_value(key, value, 0.0)
+    folded.close()
+    os.replace(written, archive)
+    os.remove(dead)
+
+
+@contextmanager
+def _samples_locked(directory: str, operation: int):
+    """An advisory lock on the samples directory, shared by every container using it."""
+    with open(os.path.join(directory, ".lock"), "a") as lock:
+        fcntl.flock(lock, operation)
+        yield

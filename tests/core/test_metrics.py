@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from expo.bookings import tasks as booking_tasks
 from expo.bookings.ticket_codes import ticket_code_sign
-from expo.core.metrics import MULTIPROCESS_DIR_VARIABLE
+from expo.core.metrics import MULTIPROCESS_DIR_VARIABLE, dead_process_samples_fold
 from expo.events.models import Session
 from expo.notifications import metrics as outbox_metrics
 from expo.notifications.models import Notification
@@ -219,9 +221,10 @@ def test_a_celery_task_run_records_its_time_and_outcome():
 
 # --- Several processes ---------------------------------------------------------------
 
-# One gunicorn or Celery process: a request, a booking counted, a task run.
+# One gunicorn or Celery process: a request, bookings counted, a task run; prints its pid.
 WORKER_PROCESS = textwrap.dedent(
     """
+    import os
     import sys
 
     import django
@@ -239,35 +242,114 @@ WORKER_PROCESS = textwrap.dedent(
     assert Client().get("/healthz").status_code == 200
     metrics.BOOKINGS.inc(int(sys.argv[1]))
     ping.apply()
+    print(os.getpid())
     """
 )
+HEALTHZ = {"view": "healthz", "method": "GET", "status": "2xx"}
+PING = {"task": "tests.metrics.ping"}
+
+
+def multiprocess_environment(directory: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        MULTIPROCESS_DIR_VARIABLE: str(directory),
+    }
+
+
+def run_worker_processes(directory: Path, *bookings: int) -> list[int]:
+    """One process after the other, each booking `bookings[i]`; their pids."""
+    return [
+        int(
+            subprocess.run(
+                [sys.executable, "-c", WORKER_PROCESS, str(count)],
+                cwd=ROOT,
+                env=multiprocess_environment(directory),
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            ).stdout.split()[-1]
+        )
+        for count in bookings
+    ]
+
+
+def sample_files(directory: Path, kind: str) -> list[str]:
+    return sorted(path.name for path in directory.glob(f"{kind}_*.db"))
 
 
 def test_multiprocess_mode_adds_up_every_process(tmp_path, monkeypatch):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        MULTIPROCESS_DIR_VARIABLE: str(tmp_path),
-    }
-    for bookings in (2, 3):
-        subprocess.run(
-            [sys.executable, "-c", WORKER_PROCESS, str(bookings)],
-            cwd=ROOT,
-            env=environment,
-            check=True,
-            timeout=120,
-        )
+    pids = run_worker_processes(tmp_path, 2, 3)
     host = socket.gethostname().replace("_", "-")
-    files = sorted(path.name for path in tmp_path.glob("counter_*.db"))
-    assert len(files) == 2 and all(name.startswith(f"counter_{host}-") for name in files)
+    assert sample_files(tmp_path, "counter") == sorted(f"counter_{host}-{pid}.db" for pid in pids)
 
     monkeypatch.setenv(MULTIPROCESS_DIR_VARIABLE, str(tmp_path))
     samples = scrape()
     assert value(samples, "expo_bookings_total") == 5
-    latency = {"view": "healthz", "method": "GET", "status": "2xx"}
-    assert value(samples, "expo_http_request_duration_seconds_count", **latency) == 2
-    task = {"task": "tests.metrics.ping"}
-    assert value(samples, "expo_celery_task_duration_seconds_count", **task) == 2
-    assert value(samples, "expo_celery_tasks_total", **task, state="success") == 2
+    assert value(samples, "expo_http_request_duration_seconds_count", **HEALTHZ) == 2
+    assert value(samples, "expo_celery_task_duration_seconds_count", **PING) == 2
+    assert value(samples, "expo_celery_tasks_total", **PING, state="success") == 2
     # The scrape-time figures come with them.
     assert ("expo_outbox_pending", frozenset()) in samples
+
+
+def test_a_dead_processs_samples_fold_into_the_archive_unchanged(tmp_path, monkeypatch):
+    first, second = run_worker_processes(tmp_path, 2, 3)
+    monkeypatch.setenv(MULTIPROCESS_DIR_VARIABLE, str(tmp_path))
+    before = scrape()
+    host = socket.gethostname().replace("_", "-")
+
+    dead_process_samples_fold(pid=first)
+    assert sample_files(tmp_path, "histogram") == sorted(
+        [f"histogram_{host}-archive.db", f"histogram_{host}-{second}.db"]
+    )
+    assert scrape() == before
+    dead_process_samples_fold(pid=second)
+    dead_process_samples_fold(pid=first)  # once more: nothing left to fold
+    assert sample_files(tmp_path, "counter") == [f"counter_{host}-archive.db"]
+    after = scrape()
+    assert after == before
+    assert value(after, "expo_bookings_total") == 5
+    assert value(after, "expo_http_request_duration_seconds_bucket", **HEALTHZ, le="+Inf") == 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_replacing_its_workers_keeps_every_request_in_few_files(tmp_path, monkeypatch):
+    """--max-requests 3: four workers in turn serve ten requests; one archive keeps them."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
+            *("--config", "python:config.gunicorn", "--workers", "1", "--max-requests", "3"),
+            *("--bind", f"127.0.0.1:{port}"),
+        ],
+        cwd=ROOT,
+        env=multiprocess_environment(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        served = 0
+        for _attempt in range(600):  # between workers the port refuses for a moment
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    served += 1
+            except OSError:
+                time.sleep(0.1)
+            if served == 10:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert served == 10
+
+    host = socket.gethostname().replace("_", "-")
+    assert sample_files(tmp_path, "histogram") == [f"histogram_{host}-archive.db"]
+    monkeypatch.setenv(MULTIPROCESS_DIR_VARIABLE, str(tmp_path))
+    assert value(scrape(), "expo_http_request_duration_seconds_count", **HEALTHZ) == 10
