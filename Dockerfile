@@ -44,19 +44,24 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.base \
     DEBUG=0 \
     WEB_CONCURRENCY=4 \
-    GUNICORN_CMD_ARGS="--threads 2"
+    GUNICORN_CMD_ARGS="--threads 2" \
+    PROMETHEUS_MULTIPROC_DIR=/app/var/metrics
 RUN useradd --system --create-home --uid 10001 expo
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 # Uploaded exhibitor logos and the collected static files live in volumes mounted here
 # (docker-compose.yml); the migrate service refreshes the static ones at each deploy.
-# The code stays read-only.
-RUN mkdir -p /app/var/media /app/var/static && chown -R expo:expo /app/var/media /app/var/static
+# Every process's metrics samples go to var/metrics (PROMETHEUS_MULTIPROC_DIR above), a
+# volume web and worker share. The code stays read-only.
+RUN mkdir -p /app/var/media /app/var/static /app/var/metrics \
+    && chown -R expo:expo /app/var/media /app/var/static /app/var/metrics
 USER expo
 
 EXPOSE 8000
+# Clears this container's metrics files from a previous run, then runs the command.
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 # Django refuses unknown Host headers, so the probe presents the first ALLOWED_HOSTS entry.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.'); r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h if h not in ('', '*') else 'localhost'}), timeout=4)"]
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]

@@ -25,6 +25,7 @@ from expo.bookings import errors, messages
 from expo.bookings.models import Booking, IdempotencyKey, Ticket, WaitlistEntry
 from expo.bookings.recipients import attendee_addresses_to_mail
 from expo.bookings.selectors import walk_ins_open_at
+from expo.core import metrics
 from expo.core.exceptions import NotFound
 from expo.core.permissions import is_scan_only
 from expo.events.models import Session
@@ -75,6 +76,23 @@ def _retried_on_collision(service):
 
 
 # --- Rules -----------------------------------------------------------------------------
+
+
+def _sold_out(*, seats_left: int) -> errors.SoldOut:
+    """The refusal to raise, counted for the metrics whatever the transaction does next."""
+    metrics.SOLD_OUT_REFUSALS.inc()
+    return errors.SoldOut(extra={"waitlist_open": True, "seats_left": seats_left})
+
+
+def _count_booking_on_commit(booking: Booking) -> None:
+    """Counted once it commits: a booking rolled back (a lost race, an error) never was."""
+    seats = booking.party_size
+
+    def count() -> None:
+        metrics.BOOKINGS.inc()
+        metrics.BOOKED_SEATS.inc(seats)
+
+    transaction.on_commit(count)
 
 
 def _check_party_size(session: Session, party_size: int) -> None:
@@ -143,7 +161,7 @@ def _take_seats(session: Session, seats: int) -> None:
         seats_taken__lte=F("capacity") - seats,
     ).update(seats_taken=F("seats_taken") + seats)
     if not taken:
-        raise errors.SoldOut(extra={"waitlist_open": True, "seats_left": 0})
+        raise _sold_out(seats_left=0)
 
 
 def _insert_booking(
@@ -185,6 +203,7 @@ def _insert_booking(
         ]
     )
     notifications_add(messages.BOOKING_CONFIRMED, bookings=[booking])
+    _count_booking_on_commit(booking)
     return booking
 
 
@@ -208,7 +227,7 @@ def booking_create(
     _check_party_size(session, party_size)
     _check_booking_window(session, now)
     if session.seats_left < party_size:  # a cheap early answer; `_take_seats` decides
-        raise errors.SoldOut(extra={"waitlist_open": True, "seats_left": session.seats_left})
+        raise _sold_out(seats_left=session.seats_left)
     _lock_visitor(visitor)
     _check_visitor_may_book(visitor, session)
     booking = _insert_booking(
@@ -495,6 +514,7 @@ def walk_in_issue(
     )
     if email:
         notifications_add(messages.BOOKING_CONFIRMED, bookings=[booking])
+    _count_booking_on_commit(booking)
     try:
         _take_seats(session, 1)
     except errors.SoldOut:

@@ -1,5 +1,8 @@
-"""Answers for a database outage on every path, never Django's 500."""
+"""Request timing for the metrics, and answers for a database outage on every path."""
 
+import time
+
+from expo.core import metrics
 from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_logged
 from expo.core.views import service_unavailable
 
@@ -24,3 +27,26 @@ class DatabaseUnavailableMiddleware:
             database_unavailable_logged(exception, request)
             return service_unavailable(request)
         return None
+
+
+class RequestLatencyMiddleware:
+    """Times each request into ``expo_http_request_duration_seconds`` (`expo.core.metrics`).
+
+    First in ``MIDDLEWARE``, so the time includes the session, the log-in and every other
+    middleware. One histogram sample in memory per request: no query, no network.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        metrics.http_request_observe(
+            view=match.view_name if match else None,
+            method=request.method,
+            status=response.status_code,
+            seconds=time.perf_counter() - started,
+        )
+        return response

@@ -1,16 +1,23 @@
-"""Liveness and readiness probes, and the API's answers for what no API view handles.
+"""Liveness and readiness probes, the metrics, and the API's answers for what no API view
+handles.
 
 Under ``/api/`` every answer is JSON in the contract's shape (`expo.core.exceptions`),
 also for a URL that matches no route and for the errors Django itself raises before or
 around a view (``handler400``... in `config.urls`); the HTML pages keep Django's pages.
 """
 
+import hmac
 import sys
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.template.loader import render_to_string
 from django.urls import is_valid_path
 from django.utils.translation import gettext as _
@@ -18,9 +25,12 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_safe
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from expo.core.exceptions import DATABASE_UNAVAILABLE_ERRORS, ServiceUnavailable
+from expo.core.metrics import metrics_exposition
 from expo.core.pages import render_page
+from expo.core.permissions import is_expo_staff
 
 API_PREFIX = "/api/"
 
@@ -63,6 +73,31 @@ def _check_redis(url: str) -> str:
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return f"error: {exc.__class__.__name__}"
     return "ok"
+
+
+@never_cache
+def metrics(request):
+    """Prometheus scrapes here (README, "Metrics"): with ``Authorization: Bearer`` and
+    ``METRICS_TOKEN``, or in an expo staff login's browser.
+
+    Anyone else gets the API's 404, whatever the method: the endpoint is not there for
+    them. The token is compared in constant time and checked before the login, so a
+    scrape costs no query for the session or the user.
+    """
+    if not (_bearer_token_matches(request, settings.METRICS_TOKEN) or is_expo_staff(request.user)):
+        return _api_error("not_found", _("Not found."), 404)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return HttpResponse(metrics_exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+def _bearer_token_matches(request, token: str) -> bool:
+    scheme, _space, given = request.headers.get("Authorization", "").partition(" ")
+    return (
+        bool(token)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(given.strip().encode(), token.encode())
+    )
 
 
 # --- The API's answers outside its views ---------------------------------------------------

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from expo.bookings.models import Ticket
 from expo.bookings.services import walk_in_issue
 from expo.bookings.ticket_codes import InvalidTicketCode, ticket_code_sign, ticket_code_verify
+from expo.core import metrics
 from expo.core.exceptions import InvalidInput, NotFound
 from expo.events.models import Entrance, Session, Venue
 from expo.scanning.errors import NONCE_REFUSED, NonceTaken, WalkInNotAdmitted
@@ -66,6 +67,13 @@ def _result(status, reason=None, ticket=None, **extra) -> dict:
     return body
 
 
+def _counted(response: dict) -> dict:
+    """The scan's result, counted for the metrics once it commits; a replay is not counted."""
+    result = response["reason"] or response["status"]
+    transaction.on_commit(lambda: metrics.SCANS.labels(result).inc())
+    return response
+
+
 def _ticket_view(ticket: Ticket) -> dict:
     session = ticket.session
     return {
@@ -101,7 +109,7 @@ def ticket_scan(
         claim = ticket_code_verify(scan.code)
     except InvalidTicketCode:
         # Forged or damaged codes never reach the database (nor fill it up).
-        return _result(REJECTED, "invalid_signature")
+        return _counted(_result(REJECTED, "invalid_signature"))
 
     entrance = Entrance.objects.select_related("venue").filter(pk=scan.entrance_id).first()
     if entrance is None:
@@ -143,7 +151,7 @@ def ticket_scan(
         if stored is None or stored["scanned_by_id"] != staff.pk:
             raise NonceTaken() from None
         return stored["response"]
-    return response
+    return _counted(response)
 
 
 def _decide(ticket, entrance, direction, when, offline, now) -> dict:

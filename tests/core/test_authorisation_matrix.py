@@ -605,6 +605,10 @@ MATRIX = [
     # Operations.
     Row("get", "/healthz", "healthz", everyone()),
     Row("get", "/readyz", "readyz", everyone()),
+    # Prometheus comes with its bearer token (tests/core/test_metrics.py); of the roles,
+    # only expo staff may look, and the others do not learn it is there.
+    Row("get", "/metrics", "metrics", cells(404, expo_staff=200)),
+    Row("post", "/metrics", "metrics", cells(404, expo_staff=405)),
     Row("get", "/admin/", "admin:index", cells(302, expo_staff=200)),
     Row("post", "/i18n/setlang/", "set_language", everyone(302), {"language": "sv", "next": "/"}),
     # Pages: log-in and sign-up.

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -254,6 +255,52 @@ def test_image_serves_gunicorn_with_a_healthcheck(dockerfile):
     test = _exec_form(healthcheck[healthcheck.index("CMD ") + len("CMD ") :])
     assert "/healthz" in test[-1]
     compile(test[-1], "Dockerfile HEALTHCHECK", "exec")
+
+
+# --- Metrics (README, "Metrics") ------------------------------------------------------
+
+
+def test_web_and_workers_share_the_metrics_directory_the_image_names(compose, services, dockerfile):
+    """Any web replica's scrape then adds up every web and worker process."""
+    _, final = dockerfile
+    env = " ".join(arguments for keyword, arguments in final if keyword == "ENV")
+    directory = re.search(r"\bPROMETHEUS_MULTIPROC_DIR=(\S+)", env).group(1)
+    for name in ("web", "worker"):
+        assert f"metrics:{directory}" in services[name]["volumes"], name
+    assert compose["volumes"]["metrics"]["driver_opts"]["type"] == "tmpfs"
+    entrypoint = next(arguments for keyword, arguments in final if keyword == "ENTRYPOINT")
+    assert _exec_form(entrypoint) == ["/app/deploy/entrypoint.sh"]
+    # Prometheus asks for web:8000 inside the network; the probes keep the public name.
+    hosts = services["web"]["environment"]["ALLOWED_HOSTS"].split(",")
+    assert hosts[0].startswith("${SITE_HOST") and hosts[-1] == "web"
+    assert "METRICS_TOKEN" in services["web"]["environment"]
+    # gunicorn's hooks fold a replaced worker's samples into the archive.
+    cmd = _exec_form(next(arguments for keyword, arguments in final if keyword == "CMD"))
+    assert "--config python:config.gunicorn" in " ".join(cmd)
+    assert "--config=python:config.gunicorn" in _command(services["web"])
+
+
+def test_the_proxy_refuses_metrics_from_outside(caddyfile):
+    block = caddyfile[caddyfile.index("handle /metrics {") :]
+    assert block[: block.index("}")].split()[-2:] == ["respond", "404"]
+
+
+def test_the_entrypoint_clears_its_own_containers_metrics_files_only(tmp_path):
+    """A restarted container starts with none of its old files; other containers' stay."""
+    host = socket.gethostname().replace("_", "-")  # what `uname -n` prints, as in metrics.py
+    own = [tmp_path / f"counter_{host}-7.db", tmp_path / f"histogram_{host}-12.db"]
+    others = [tmp_path / "counter_0123456789ab-7.db", tmp_path / "notes.txt"]
+    for path in own + others:
+        path.write_bytes(b"")
+    result = subprocess.run(
+        ["sh", str(ROOT / "deploy" / "entrypoint.sh"), "echo", "started"],
+        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout == "started\n", result.stderr
+    assert [path.exists() for path in own + others] == [False, False, True, True]
 
 
 # --- Settings for production ---------------------------------------------------------
