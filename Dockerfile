@@ -34,8 +34,8 @@ RUN pip install --no-deps -e . \
 
 
 FROM python:3.11-slim
-# Two gunicorn processes per core with two threads each gave the shortest scan tails in
-# bench/scans.py on 2 cores (gunicorn reads WEB_CONCURRENCY and GUNICORN_CMD_ARGS itself).
+# gunicorn's layout (processes, threads) and hooks are in /app/gunicorn.conf.py, which it
+# reads by itself from the working directory.
 # DEBUG off unless a container says otherwise: then SECRET_KEY and a ticket signing key
 # must be given at run time, or nothing starts (config/settings/core.py).
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -43,8 +43,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings.base \
     DEBUG=0 \
-    WEB_CONCURRENCY=4 \
-    GUNICORN_CMD_ARGS="--threads 2" \
     PROMETHEUS_MULTIPROC_DIR=/app/var/metrics
 RUN useradd --system --create-home --uid 10001 expo
 WORKDIR /app
@@ -64,4 +62,4 @@ ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 # Django refuses unknown Host headers, so the probe presents the first ALLOWED_HOSTS entry.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.'); r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h if h not in ('', '*') else 'localhost'}), timeout=4)"]
-CMD ["gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]

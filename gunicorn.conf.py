@@ -9,3 +9,10 @@ import os
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", 4))
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
+
+
+def child_exit(server, worker):
+    """A worker exited (``max_requests``, a crash): its metrics join the archive."""
+    from expo.core.metrics import dead_process_samples_fold
+
+    dead_process_samples_fold(pid=worker.pid)

@@ -143,7 +143,7 @@ def dead_process_samples_fold(*, pid: int) -> None:
 
     gunicorn replaces each worker every few thousand requests (``--max-requests``); every
     file left behind would make each scrape read one more, and fill the directory.
-    Called by gunicorn's master when a worker exits (`config.gunicorn`).
+    Called by gunicorn's master when a worker exits (gunicorn.conf.py).
     """
     directory = os.environ.get(MULTIPROCESS_DIR_VARIABLE)
     if not directory:

@@ -274,10 +274,12 @@ def test_web_and_workers_share_the_metrics_directory_the_image_names(compose, se
     hosts = services["web"]["environment"]["ALLOWED_HOSTS"].split(",")
     assert hosts[0].startswith("${SITE_HOST") and hosts[-1] == "web"
     assert "METRICS_TOKEN" in services["web"]["environment"]
-    # gunicorn's hooks fold a replaced worker's samples into the archive.
+    # gunicorn's hooks (gunicorn.conf.py, read from the working directory) fold a
+    # replaced worker's samples into the archive: no --config may point elsewhere.
     cmd = _exec_form(next(arguments for keyword, arguments in final if keyword == "CMD"))
-    assert "--config python:config.gunicorn" in " ".join(cmd)
-    assert "--config=python:config.gunicorn" in _command(services["web"])
+    assert not any(argument.startswith(("--config", "-c")) for argument in cmd)
+    assert not any(a.startswith(("--config", "-c")) for a in _command(services["web"]))
+    assert (ROOT / "gunicorn.conf.py").is_file()
 
 
 def test_the_proxy_refuses_metrics_from_outside(caddyfile):

@@ -326,7 +326,7 @@ def test_gunicorn_replacing_its_workers_keeps_every_request_in_few_files(tmp_pat
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
-            *("--config", "python:config.gunicorn", "--workers", "1", "--max-requests", "3"),
+            *("--workers", "1", "--max-requests", "3"),  # and ./gunicorn.conf.py's hooks
             *("--bind", f"127.0.0.1:{port}"),
         ],
         cwd=ROOT,
