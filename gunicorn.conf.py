@@ -1,14 +1,18 @@
 """How the web service is served; gunicorn reads ./gunicorn.conf.py by itself.
 
-The layout was measured on 2 cores by `bench/run.py` (BENCHMARKS.md, "Server layout").
-WEB_CONCURRENCY and GUNICORN_THREADS change it without a new image.
+Sync workers, two per core and one more. On 2 cores they answered bookings and scans at
+least as fast as threads (gthread) or greenlets (gevent, with a connection pool) and
+with the shortest tails: threads in one process queue for Python's lock on every switch
+(BENCHMARKS.md, "Server layout", measured by `bench/run.py`). A sync worker is held for
+the whole of a request, so it must sit behind a proxy that buffers slow clients
+(deploy/Caddyfile). WEB_CONCURRENCY changes the count without a new image.
 """
 
+import multiprocessing
 import os
 
-worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", 4))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
 
 
 def child_exit(server, worker):

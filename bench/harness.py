@@ -81,10 +81,12 @@ class Layout:
     worker_class: str
     workers: int
     threads: int = 1
+    env: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         per = "connections" if self.worker_class == "gevent" else "threads"
-        return f"{self.worker_class} {self.workers} processes x {self.threads} {per}"
+        settings = "".join(f", {name}={value}" for name, value in self.env)
+        return f"{self.worker_class} {self.workers} processes x {self.threads} {per}{settings}"
 
     def arguments(self) -> list[str]:
         arguments = ["--worker-class", self.worker_class, "--workers", str(self.workers)]
@@ -111,7 +113,7 @@ def gunicorn(layout: Layout | None = None, **env):
             *(layout.arguments() if layout else []),
         ],
         cwd=ROOT,
-        env=bench_env(**env),
+        env=bench_env(**dict(layout.env if layout else ()), **env),
     )
     try:
         deadline = time.monotonic() + 30

@@ -30,12 +30,13 @@ PARTS = ("booking", "scans", "layouts", "reminders")
 HISTORY = ROOT / "bench" / "history.json"
 # gunicorn layouts compared on the booking and scan rush (2 cores).
 LAYOUTS = (
+    Layout("sync", 3),
     Layout("sync", 5),
+    Layout("sync", 8),
     Layout("gthread", 2, 4),
     Layout("gthread", 4, 2),
-    Layout("gthread", 4, 4),
-    Layout("gthread", 8, 1),
-    Layout("gevent", 4, 50),
+    Layout("gevent", 2, 64, env=(("DATABASE_POOL_SIZE", "16"),)),
+    Layout("gevent", 4, 64, env=(("DATABASE_POOL_SIZE", "8"),)),
 )
 GATES = 32
 

@@ -462,3 +462,43 @@ def test_django_does_not_serve_uploads_with_debug_off(client, settings, tmp_path
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "logo.png").write_bytes(b"\x89PNG")
     assert client.get("/media/logo.png").status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_connection_pool_lends_a_few_connections_to_many_requests():
+    """DATABASE_POOL_SIZE (for greenlet servers): a per-process pool, not one per request."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    script = (
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from django.db import connection, connections\n"
+        "def ask(_):\n"
+        "    with connection.cursor() as cursor:\n"
+        "        cursor.execute('SELECT pg_backend_pid()')\n"
+        "        pid = cursor.fetchone()[0]\n"
+        "    connections.close_all()\n"
+        "    return pid\n"
+        "with ThreadPoolExecutor(8) as pool:\n"
+        "    print('backends', len(set(pool.map(ask, range(200)))))\n"
+        "print('pool', type(connection.pool).__module__)\n"
+    )
+    result = _manage(
+        Path(database["NAME"]),
+        "shell",
+        "-c",
+        script,
+        DATABASE_URL=url,
+        DATABASE_POOL_SIZE="3",
+        SECRET_KEY="x" * 50,
+    )
+    assert result.returncode == 0, result.stderr
+    said = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    backends, pool_module = said["backends"], said["pool"]
+    assert 1 <= int(backends) <= 3  # 200 requests on 8 threads, never more than 3 connections
+    assert pool_module.startswith("psycopg_pool")
