@@ -29,7 +29,7 @@ if REDIS_URL:
     # (expo/core/throttling.py): a stalled Redis must cost a request half a second, not 30.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "expo.core.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
