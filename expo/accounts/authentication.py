@@ -6,9 +6,9 @@ three queries before a booking or a scan starts. Here one query reads the token,
 account and the account's groups. An expired token is refused by that query and
 deleted later by `auth_tokens_purge_expired`, off the request path.
 
-The query is written in SQL, once: every API request runs it, and the ORM took longer
-to build it than the database took to answer (2.6 ms of CPU against 0.1 ms, measured
-with bench/profile_hot_paths.py's set-up).
+The query is written in SQL (expo/core/queries.py): every API request runs it, and the
+ORM took longer to build it than the database took to answer (2.6 ms of CPU against
+0.1 ms, bench/profile_hot_paths.py).
 """
 
 import binascii
@@ -28,27 +28,19 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from expo.accounts.models import User
 from expo.core.permissions import roles_preload
+from expo.core.queries import ModelColumns
+
+_TOKEN_AND_USER = ModelColumns((AuthToken, "t", None), (User, "u", None))
 
 
 @cache
 def _token_query() -> str:
-    """The token's row, its account's row and one group name per row (or NULL).
-
-    Every name comes from the models' own metadata, quoted; the values are parameters.
-    """
-    quote = connection.ops.quote_name
-
-    def table(model) -> str:
-        return quote(model._meta.db_table)
-
-    def columns(alias: str, model) -> str:
-        return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
-
-    membership = User.groups.through
+    """The token's row, its account's row and one group name per row (or NULL)."""
+    table = _TOKEN_AND_USER.table
     return (
-        f"SELECT {columns('t', AuthToken)}, {columns('u', User)}, g.name"  # noqa: S608
+        f"SELECT {_TOKEN_AND_USER.select}, g.name"  # noqa: S608
         f" FROM {table(AuthToken)} t JOIN {table(User)} u ON u.id = t.user_id"
-        f" LEFT JOIN {table(membership)} m ON m.user_id = u.id"
+        f" LEFT JOIN {table(User.groups.through)} m ON m.user_id = u.id"
         f" LEFT JOIN {table(Group)} g ON g.id = m.group_id"
         " WHERE t.token_key = %s AND (t.expiry IS NULL OR t.expiry > %s)"
     )
@@ -59,13 +51,12 @@ def _tokens_with_groups(token_key: str) -> dict[AuthToken, set[str]]:
     with connection.cursor() as cursor:
         cursor.execute(_token_query(), [token_key, timezone.now()])
         rows = cursor.fetchall()
-    token_fields = [field.attname for field in AuthToken._meta.concrete_fields]
-    user_fields = [field.attname for field in User._meta.concrete_fields]
     found: dict[AuthToken, set[str]] = {}
-    for *values, group in rows:
-        token = AuthToken.from_db(connection.alias, token_fields, values[: len(token_fields)])
+    for row in rows:
+        instances = _TOKEN_AND_USER.instances(row)
+        token, group = instances[AuthToken], row[_TOKEN_AND_USER.width]
         if token not in found:  # models compare by primary key, here the digest
-            token.user = User.from_db(connection.alias, user_fields, values[len(token_fields) :])
+            token.user = instances[User]
             found[token] = set()
         if group is not None:
             found[token].add(group)

@@ -32,6 +32,7 @@ from expo.core.exceptions import InvalidInput, NotFound
 from expo.events.models import Entrance, Session, Venue
 from expo.scanning.errors import NONCE_REFUSED, NonceTaken, WalkInNotAdmitted
 from expo.scanning.models import Scan, ScanDevice
+from expo.scanning.selectors import scan_subjects
 
 ACCEPTED = Scan.Result.ACCEPTED
 REJECTED = Scan.Result.REJECTED
@@ -111,16 +112,15 @@ def ticket_scan(
         # Forged or damaged codes never reach the database (nor fill it up).
         return _counted(_result(REJECTED, "invalid_signature"))
 
-    entrance = Entrance.objects.select_related("venue").filter(pk=scan.entrance_id).first()
-    if entrance is None:
-        raise InvalidInput(fields={"entrance": ["Unknown entrance."]})
     try:
         with transaction.atomic():
-            ticket = (
-                Ticket.objects.select_related("booking", "session")
-                .filter(pk=claim.ticket_id, session_id=claim.session_id)
-                .first()
+            entrance, ticket = scan_subjects(
+                entrance_id=scan.entrance_id,
+                ticket_id=claim.ticket_id,
+                session_id=claim.session_id,
             )
+            if entrance is None:
+                raise InvalidInput(fields={"entrance": ["Unknown entrance."]})
             refusal = window.refusal(when) if offline and window else None
             if refusal:
                 # The claimed time is stored as sent, for whoever looks into it.

@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from expo.bookings import services
 from expo.bookings.ticket_codes import ticket_code_sign
@@ -244,3 +246,50 @@ def test_host_exhibitor_sees_attendance_others_do_not():
     assert member.get(f"/api/v1/sessions/{session.pk}/attendance/").status_code == 200
     stranger = client_for(MembershipFactory().user)
     assert stranger.get(f"/api/v1/sessions/{session.pk}/attendance/").status_code == 404
+
+
+def test_an_admission_is_six_statements(django_assert_num_queries, gate_staff):
+    """The hot path at the gates (bench/profile_hot_paths.py): the token, then one read
+    for the entrance and the ticket, the admission, the head count and the record."""
+    ticket = booked_ticket().first()
+    ticket.attendee_name = "Astrid"
+    ticket.save()
+    entrance = EntranceFactory(venue=ticket.session.venue)
+    _instance, token = AuthToken.objects.create(user=gate_staff)
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    with at_start(ticket), django_assert_num_queries(7) as captured:
+        response = scan(api, ticket, entrance)
+
+    body = response.json()
+    assert body["status"] == "accepted"
+    assert body["ticket"] == {
+        "id": ticket.pk,
+        "attendee_name": "Astrid",
+        "booking_reference": ticket.booking.reference,
+        "session": {
+            "id": ticket.session_id,
+            "title": ticket.session.title,
+            "starts_at": ticket.session.starts_at.isoformat(),
+        },
+    }
+    statements = [query["sql"].split()[0] for query in captured.captured_queries]
+    # Inside the test's own transaction, the scan's BEGIN and COMMIT are a savepoint
+    # and its release.
+    assert statements == [
+        "SELECT",  # the token, its account and roles
+        "SAVEPOINT",
+        "SELECT",  # the entrance, its venue, the ticket, its booking and session
+        "UPDATE",  # the admission, if the ticket is not inside yet
+        "UPDATE",  # the venue's head count
+        "INSERT",  # the scan's record
+        "RELEASE",
+    ]
+
+
+def test_an_unknown_entrance_is_refused_and_nothing_is_stored(gate_api):
+    ticket = booked_ticket().first()
+    with at_start(ticket):
+        response = scan(gate_api, ticket, Entrance(pk=999_999))
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"entrance": ["Unknown entrance."]}
+    assert not Scan.objects.exists()

@@ -1,0 +1,80 @@
+"""Hand-written SELECTs for the hottest reads, loaded as the ORM would load them.
+
+On a booking or a scan the ORM spent more CPU building and loading a query than the
+database spent answering it (bench/profile_hot_paths.py). `ModelColumns` names some
+fields of several models for one SELECT written by hand, and turns a result row back
+into model instances, with each value converted as the ORM converts it on this database
+(SQLite's text times, its 0/1 booleans). Fields not read load on access, as with
+`.only()`.
+"""
+
+from collections.abc import Sequence
+from functools import cached_property
+
+from django.db import connection
+from django.db.models import Model
+
+
+class ModelColumns:
+    def __init__(self, *parts: tuple[type[Model], str, Sequence[str] | None]):
+        """`parts`: (model, its alias in the query, its field names or None for all)."""
+        self.parts = [
+            (
+                model,
+                alias,
+                [
+                    model._meta.get_field(name)
+                    for name in names or [f.name for f in model._meta.concrete_fields]
+                ],
+            )
+            for model, alias, names in parts
+        ]
+
+    def table(self, model: type[Model]) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    @cached_property
+    def select(self) -> str:
+        """The quoted column list, for after SELECT."""
+        quote = connection.ops.quote_name
+        return ", ".join(
+            f"{alias}.{quote(field.column)}"
+            for _model, alias, fields in self.parts
+            for field in fields
+        )
+
+    @cached_property
+    def _converters(self) -> list[tuple]:
+        converters = []
+        for _model, alias, fields in self.parts:
+            for field in fields:
+                column = field.get_col(alias)
+                functions = [
+                    *connection.ops.get_db_converters(column),
+                    *column.get_db_converters(connection),
+                ]
+                converters.append((column, functions))
+        return converters
+
+    @property
+    def width(self) -> int:
+        return len(self._converters)
+
+    def instances(self, row: Sequence) -> dict[type[Model], Model | None]:
+        """Each model's instance from the row's first `width` values; None for a model
+        whose primary key is NULL (its LEFT JOIN found nothing)."""
+        values = []
+        for value, (column, functions) in zip(row, self._converters, strict=False):
+            for function in functions:
+                value = function(value, column, connection)
+            values.append(value)
+        found, start = {}, 0
+        for model, _alias, fields in self.parts:
+            own = values[start : start + len(fields)]
+            start += len(fields)
+            names = [field.attname for field in fields]
+            primary_key = own[names.index(model._meta.pk.attname)]
+            found[model] = (
+                None if primary_key is None else model.from_db(connection.alias, names, own)
+            )
+        return found
