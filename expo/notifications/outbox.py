@@ -19,6 +19,7 @@ from expo.accounts.signals import (
     REGISTRATION_ATTEMPT,
 )
 from expo.notifications.models import Notification
+from expo.notifications.publisher import Publisher
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def notification_to_person_add(
         [Notification(key=key, kind=kind, user=user, email=email, context=context or {})],
         ignore_conflicts=True,
     )
-    transaction.on_commit(lambda: notifications_queue([key]))
+    transaction.on_commit(lambda: publisher.publish([key]))
 
 
 # A person's own account mails: at most one of a kind in this time, so a script cannot
@@ -116,7 +117,7 @@ def notifications_add(
         return
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]
-    transaction.on_commit(lambda: notifications_queue(keys))
+    transaction.on_commit(lambda: publisher.publish(keys))
 
 
 def notifications_queue(keys: list[str]) -> None:
@@ -132,6 +133,10 @@ def notifications_queue(keys: list[str]) -> None:
             return
         except Exception:
             logger.exception("delivering notification %s failed; the sweep will retry it", key)
+
+
+# Commit hooks hand keys to it, not to `notifications_queue` directly (publisher.py).
+publisher = Publisher(hand_on=notifications_queue)
 
 
 def notification_mark_sent_later(key: str, sent_at: datetime) -> None:

@@ -33,6 +33,7 @@ from expo.bookings.models import Booking
 from expo.bookings.services import Attendee
 from expo.bookings.ticket_codes import ticket_code_verify
 from expo.notifications.models import Notification
+from expo.notifications.outbox import publisher
 from expo.notifications.services import _message_id, notifications_retry, notifications_sweep
 from tests.bookings.smtp_sink import SmtpSink, attachments_of, free_port, ticket_codes_in
 from tests.factories import SessionFactory, UserFactory, book
@@ -173,6 +174,7 @@ def publishing(*, broker_url: str, queue: str | None):
     try:
         yield
     finally:
+        publisher.flush()  # what was booked here is queued here (outbox publisher)
         conf.update(saved)
         _forget_broker_connections()
 
