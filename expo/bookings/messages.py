@@ -63,7 +63,7 @@ class VisitorMessage(MessageKind):
     def load(self, notifications: list) -> None:
         """The bookings and waitlist entries with all their messages show: three queries
         for a whole batch (bookings, their tickets, waitlist entries)."""
-        related = ("session__venue", "visitor")
+        related = ("session__venue", "session__expo", "visitor")
         bookings = Booking.objects.select_related(*related).prefetch_related("tickets")
         bookings = bookings.in_bulk({row.booking_id for row in notifications if row.booking_id})
         entries = WaitlistEntry.objects.select_related(*related).in_bulk(

@@ -254,3 +254,19 @@ def test_the_qr_image_is_the_same_every_time_and_scans(drawings):
     assert qr.ticket_qr_png(code) == first
     (barcode,) = zxingcpp.read_barcodes(Image.open(BytesIO(first)))
     assert barcode.text == code
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_a_batch_reads_everything_in_three_queries_and_writes_two_updates_a_message(
+    sink, count, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The rows, their bookings (session, venue, expo, visitor) and their tickets; then
+    per message its claim and its `sent` mark, whatever the party size."""
+    booked(count, party_size=2)
+    keys = reminder_keys(django_capture_on_commit_callbacks)
+
+    with time_machine.travel(DUE, tick=False), django_assert_num_queries(3 + 2 * count + 2):
+        # + 2: the claim's atomic block is a savepoint inside the test's transaction
+        notifications_deliver(keys=keys)
+
+    assert len(sink.messages) == count
