@@ -114,6 +114,7 @@ def notifications_deliver(*, keys: list[str]) -> dict[str, str]:
         claimed, outcome = _claim(keys)
     except DATABASE_UNAVAILABLE_ERRORS as exc:  # rolled back: the rows are as they were
         raise TransientDeliveryError(f"{_described(keys)}: database unavailable: {exc!r}") from exc
+    _prepare(claimed)
     deadline = time.monotonic() + settings.NOTIFICATION_BATCH_SEND_SECONDS
     smtp = get_connection()
     try:
@@ -135,6 +136,22 @@ def notifications_deliver(*, keys: list[str]) -> dict[str, str]:
     if put_back:
         raise TransientDeliveryError(f"{_described(put_back)}: put back for another try")
     return outcome
+
+
+def _prepare(claimed: list[Notification]) -> None:
+    """Each kind's batch work for its claimed rows (`MessageKind.prepare`).
+
+    Only a shortcut: should it fail, each message meets the same trouble when it is
+    written, and that row alone is failed or put back as usual.
+    """
+    by_kind: dict[str, list[Notification]] = {}
+    for notification in claimed:
+        by_kind.setdefault(notification.kind, []).append(notification)
+    for name, notifications in by_kind.items():
+        try:
+            message_kind(name).prepare(notifications)
+        except Exception:
+            logger.exception("preparing %d %s messages failed", len(notifications), name)
 
 
 class _BatchHalted(Exception):

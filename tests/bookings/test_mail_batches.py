@@ -14,11 +14,12 @@ import pytest
 import time_machine
 import zxingcpp
 from django.core.cache import cache
+from django.core.mail.backends.smtp import EmailBackend
 from django.urls import reverse
 from PIL import Image
 
-from expo.bookings import qr
-from expo.bookings.messages import reminders_queue_due
+from expo.bookings import messages, qr
+from expo.bookings.messages import VisitorMessage, reminders_queue_due
 from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import ticket_code_sign, ticket_code_verify
 from expo.notifications.models import Notification
@@ -169,8 +170,6 @@ def test_a_server_that_hangs_up_mid_batch_costs_one_try_of_one_row(
     sink, monkeypatch, django_capture_on_commit_callbacks
 ):
     """The message in hand goes back for a retry; the rest go over a new connection."""
-    from django.core.mail.backends.smtp import EmailBackend
-
     booked(3)
     keys = reminder_keys(django_capture_on_commit_callbacks)
     send, calls = EmailBackend._send, []
@@ -270,3 +269,47 @@ def test_a_batch_reads_everything_in_three_queries_and_writes_two_updates_a_mess
         notifications_deliver(keys=keys)
 
     assert len(sink.messages) == count
+
+
+@pytest.fixture
+def image_lookups(monkeypatch):
+    """Every cache lookup of QR images, by the codes asked for: the real one, counted."""
+    lookups = []
+    lookup = messages.ticket_qr_pngs
+
+    def counted(codes):
+        lookups.append(list(codes))
+        return lookup(codes)
+
+    monkeypatch.setattr(messages, "ticket_qr_pngs", counted)
+    return lookups
+
+
+def test_a_batch_looks_up_the_qr_images_of_all_its_tickets_at_once(
+    sink, image_lookups, django_capture_on_commit_callbacks
+):
+    booked(4, party_size=2)
+    keys = reminder_keys(django_capture_on_commit_callbacks)
+
+    with time_machine.travel(DUE, tick=False):
+        notifications_deliver(keys=keys)
+
+    assert [len(codes) for codes in image_lookups] == [8]
+    assert all(len(ticket_codes_in(message)) == 2 for message in sink.messages)
+
+
+def test_when_the_batch_lookup_fails_each_message_finds_its_own_images(
+    sink, image_lookups, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(self, notifications):
+        raise RuntimeError("a bug in the shortcut")
+
+    monkeypatch.setattr(VisitorMessage, "prepare", broken)
+    booked(2, party_size=2)
+    keys = reminder_keys(django_capture_on_commit_callbacks)
+
+    with time_machine.travel(DUE, tick=False):
+        assert notifications_deliver(keys=keys) == dict.fromkeys(keys, Status.SENT)
+
+    assert [len(codes) for codes in image_lookups] == [2, 2]
+    assert all(len(ticket_codes_in(message)) == 2 for message in sink.messages)
