@@ -97,10 +97,11 @@ def notifications_deliver(*, keys: list[str]) -> dict[str, str]:
     server and, once accepted, marked `sent`. A row's failure is that row's: a message
     that cannot be written or is refused for good is `failed`, one refused for now is put
     back to `pending`, and the next row goes out on the same connection (a new one if the
-    server hung up). Only signs that a service is gone stop the batch: the database lost,
-    or no connection to the mail server; the rows not tried yet go back to `pending`,
-    their tries not counted. So do rows left when the batch ran out of time
-    (NOTIFICATION_BATCH_SEND_SECONDS), which are queued again at once.
+    server hung up). Only signs that a service is gone stop the batch. No connection to
+    the mail server: every row left counts a try and goes back to `pending` (or `failed`
+    with its tries used up), as each would alone. The database lost: the rows not tried
+    yet go back to `pending`, their tries not counted; so do rows left when the batch ran
+    out of time (NOTIFICATION_BATCH_SEND_SECONDS), which are queued again at once.
 
     Returns what became of each key: ``sent``, ``skipped``, ``failed`` (tries used up, a
     permanent refusal, a message that cannot be written), ``pending`` (put back),
@@ -126,6 +127,11 @@ def notifications_deliver(*, keys: list[str]) -> dict[str, str]:
                 break
             try:
                 outcome[notification.key] = _deliver_claimed(notification, smtp)
+            except _MailServerUnreachable as unreachable:
+                # Each row would have met it: each counts the try, as if sent alone.
+                for row in claimed[index:]:
+                    outcome[row.key] = _after_send_error(row, unreachable.error)
+                break
             except _BatchHalted as halt:
                 outcome[notification.key] = halt.outcome
                 _release_untried(claimed[index + 1 :], outcome, result=Status.PENDING)
@@ -155,15 +161,24 @@ def _prepare(claimed: list[Notification]) -> None:
 
 
 class _BatchHalted(Exception):
-    """A service the batch needs is gone: the rows not tried yet wait for the retry."""
+    """The database is gone: the rows not tried yet wait for the retry, tries not counted."""
 
     def __init__(self, outcome: str):
         super().__init__(outcome)
         self.outcome = outcome
 
 
+class _MailServerUnreachable(Exception):
+    """No connection to the mail server could be opened."""
+
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.error = error
+
+
 def _deliver_claimed(notification: Notification, smtp) -> str:
-    """Write, send and mark one claimed row; raises `_BatchHalted` when the batch must stop."""
+    """Write, send and mark one claimed row; raises `_BatchHalted` or
+    `_MailServerUnreachable` when the batch must stop."""
     try:
         message = _message(notification)
     except DATABASE_UNAVAILABLE_ERRORS as exc:
@@ -178,7 +193,7 @@ def _deliver_claimed(notification: Notification, smtp) -> str:
     try:
         smtp.open()  # a no-op while the connection is up
     except TRANSIENT_ERRORS as exc:
-        raise _BatchHalted(_after_send_error(notification, exc)) from exc
+        raise _MailServerUnreachable(exc) from exc
     try:
         smtp.send_messages([message])
     except TRANSIENT_ERRORS as exc:
@@ -226,6 +241,7 @@ def _claim(keys: list[str]) -> tuple[list[Notification], dict[str, str]]:
             if not Notification.objects.filter(pk=notification.pk, status=Status.PENDING).update(
                 status=Status.SENDING, attempts=F("attempts") + 1, sent_at=now
             ):
+                outcome[notification.key] = Status.SENDING
                 continue
             notification.attempts += 1
             if notification.attempts == 1:

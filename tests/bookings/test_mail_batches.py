@@ -29,7 +29,7 @@ from expo.notifications.services import (
     notification_deliver,
     notifications_deliver,
 )
-from tests.bookings.smtp_sink import SmtpSink, ticket_codes_in
+from tests.bookings.smtp_sink import SmtpSink, free_port, ticket_codes_in
 from tests.conftest import client_for
 from tests.factories import SessionFactory, UserFactory, book
 
@@ -313,3 +313,23 @@ def test_when_the_batch_lookup_fails_each_message_finds_its_own_images(
 
     assert [len(codes) for codes in image_lookups] == [2, 2]
     assert all(len(ticket_codes_in(message)) == 2 for message in sink.messages)
+
+
+def test_with_the_mail_server_unreachable_every_row_of_the_batch_counts_a_try(
+    sink, settings, django_capture_on_commit_callbacks
+):
+    booked(3)
+    keys = reminder_keys(django_capture_on_commit_callbacks)
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+
+    with time_machine.travel(DUE, tick=False), pytest.raises(TransientDeliveryError):
+        notifications_deliver(keys=keys)
+
+    rows = Notification.objects.filter(key__in=keys)
+    assert {(row.status, row.attempts) for row in rows} == {(Status.PENDING, 1)}
+    assert all("ConnectionRefusedError" in row.last_error for row in rows)
+
+    settings.EMAIL_PORT = sink.port
+    with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
+        assert notifications_deliver(keys=keys) == dict.fromkeys(keys, Status.SENT)
+    assert sink.connections == 1
