@@ -3,8 +3,9 @@
 For each count: a fresh bench database with N confirmed bookings (one visitor each, a
 few hundred sessions starting in about 1 h 30 min, so the 2 h reminder is due), an SMTP
 sink on a free local port in a process of its own, and two real Celery workers, each
-the product's plain worker command with one pool process (`celery -A config worker
---concurrency 1`, the product's settings), on BENCH_REDIS_URL (default Redis DB 14).
+the product's plain worker command (`celery -A config worker`: the product's settings,
+as many pool processes as the machine has cores), on BENCH_REDIS_URL (default Redis DB
+14).
 Then `reminders_queue_due()` runs here, as beat's task would, queuing the rows in
 delivery tasks of NOTIFICATION_BATCH_SIZE rows on Redis, and the clock runs until the
 sink has every message or no row is left pending or sending. The sink counts messages
@@ -140,7 +141,7 @@ class Sink:
 
 
 class Workers:
-    """`WORKERS` real `celery worker` processes, one pool process each."""
+    """`WORKERS` real `celery -A config worker` processes, as an operator starts them."""
 
     def __init__(self, env: dict, log_dir: Path):
         self.env, self.log_dir = env, log_dir
@@ -154,7 +155,7 @@ class Workers:
             self.processes.append(
                 subprocess.Popen(
                     [
-                        *(celery, "-A", "config", "worker", "--concurrency", "1"),
+                        *(celery, "-A", "config", "worker"),
                         *("--hostname", name, "--loglevel", "WARNING"),
                     ],
                     cwd=ROOT,
@@ -529,7 +530,7 @@ def run(counts: list[int]) -> dict:
         "scenario": (
             f"N due 2 h reminders ({SESSIONS} sessions, one booking per visitor, every "
             f"fourth a pair) queued by reminders_queue_due() and delivered by {WORKERS} "
-            "Celery workers (`celery -A config worker --concurrency 1`) to a local "
+            "Celery workers (`celery -A config worker`, default pool) to a local "
             "aiosmtpd sink"
         ),
         "runs": runs,
