@@ -4,9 +4,8 @@ For each count: a fresh bench database with N confirmed bookings (one visitor ea
 few hundred sessions starting in about 1 h 30 min, so the 2 h reminder is due), an SMTP
 sink on a free local port in a process of its own, and two real Celery workers, each
 the product's plain worker command (`celery -A config worker`: the product's settings,
-as many pool processes as the machine has cores), on BENCH_REDIS_URL (default Redis DB
-14).
-Then `reminders_queue_due()` runs here, as beat's task would, queuing the rows in
+as many pool processes as the machine has cores), on BENCH_REDIS_URL (default Redis
+DB 14). Then `reminders_queue_due()` runs here, as beat's task would, queuing the rows in
 delivery tasks of NOTIFICATION_BATCH_SIZE rows on Redis, and the clock runs until the
 sink has every message or no row is left pending or sending. The sink counts messages
 per Message-ID (set from the row's key by `notifications_deliver`) and per recipient
