@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 
+import redis
 import zxingcpp
 from django.core.cache import cache
 from PIL import Image
@@ -19,6 +20,10 @@ from PIL import Image
 from expo.core.throttling import CACHE_UNAVAILABLE_ERRORS
 
 logger = logging.getLogger(__name__)
+
+# Unreachable, or refusing writes (a Redis at its memory limit answers OOM): either way
+# the images are drawn here and the mail goes out.
+CACHE_ERRORS = (*CACHE_UNAVAILABLE_ERRORS, redis.RedisError)
 
 BOX_SIZE = 8
 # Long enough to outlast the expo and its reminders; the cache may evict sooner.
@@ -40,16 +45,16 @@ def ticket_qr_pngs(codes: list[str]) -> dict[str, bytes]:
     keys = {_cache_key(code): code for code in codes}
     try:
         cached = cache.get_many(list(keys))
-    except CACHE_UNAVAILABLE_ERRORS as exc:
-        logger.warning("QR images not read from the cache, it is unavailable: %r", exc)
+    except CACHE_ERRORS as exc:
+        logger.warning("QR images not read from the cache: %r", exc)
         cached = {}
     images = {keys[key]: png for key, png in cached.items()}
     drawn = {key: _draw(code) for key, code in keys.items() if code not in images}
     if drawn:
         try:
             cache.set_many(drawn, timeout=CACHE_SECONDS)
-        except CACHE_UNAVAILABLE_ERRORS as exc:
-            logger.warning("QR images not kept in the cache, it is unavailable: %r", exc)
+        except CACHE_ERRORS as exc:
+            logger.warning("QR images not kept in the cache: %r", exc)
         images.update((keys[key], png) for key, png in drawn.items())
     return images
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
+import redis
 import time_machine
 import zxingcpp
 from django.core.cache import cache
@@ -333,3 +334,29 @@ def test_with_the_mail_server_unreachable_every_row_of_the_batch_counts_a_try(
     with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
         assert notifications_deliver(keys=keys) == dict.fromkeys(keys, Status.SENT)
     assert sink.connections == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        redis.ConnectionError("Connection refused"),
+        redis.OutOfMemoryError("OOM command not allowed"),
+    ],
+    ids=["unreachable", "full"],
+)
+def test_a_cache_that_fails_costs_a_drawing_not_a_mail(
+    sink, drawings, monkeypatch, error, django_capture_on_commit_callbacks
+):
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(qr.cache, "get_many", failing)
+    monkeypatch.setattr(qr.cache, "set_many", failing)
+    booked(2, party_size=2)
+    keys = reminder_keys(django_capture_on_commit_callbacks)
+
+    with time_machine.travel(DUE, tick=False):
+        assert notifications_deliver(keys=keys) == dict.fromkeys(keys, Status.SENT)
+
+    assert len(drawings) == 4
+    assert all(len(ticket_codes_in(message)) == 2 for message in sink.messages)
