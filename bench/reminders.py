@@ -2,16 +2,19 @@
 
 For each count: a fresh bench database with N confirmed bookings (one visitor each, a
 few hundred sessions starting in about 1 h 30 min, so the 2 h reminder is due), an SMTP
-sink on a free local port in a process of its own, and two real Celery worker processes
-(`celery -A config worker -Q default,mail,housekeeping --concurrency 1`) on Redis DB 14.
-Then `reminders_queue_due()` runs here, as beat's task would, queuing one task per row
-on Redis, and the clock runs until the sink has every message or no row is left pending
-or sending. The sink counts messages per Message-ID (set from the row's key by
-`notification_deliver`) and per recipient (one booking per visitor), so a message sent
-twice shows as a duplicate.
+sink on a free local port in a process of its own, and two real Celery workers, each
+the product's plain worker command (`celery -A config worker`: the product's settings,
+as many pool processes as the machine has cores), on BENCH_REDIS_URL (default Redis
+DB 14). Then `reminders_queue_due()` runs here, as beat's task would, queuing the rows in
+delivery tasks of NOTIFICATION_BATCH_SIZE rows on Redis, and the clock runs until the
+sink has every message or no row is left pending or sending. The sink counts messages
+per Message-ID (set from the row's key by `notifications_deliver`) and per recipient
+(one booking per visitor), so a message sent twice shows as a duplicate.
 
     .venv/bin/python bench/reminders.py                      # 10 000, 30 000, 100 000
     .venv/bin/python bench/reminders.py --counts 2000,5000   # a quick run
+
+From another script: ``run([10_000, 100_000])`` returns the report (see `run`).
 
 The whole run stops by itself after BENCH_BUDGET_S seconds (default 20 min): what is left
 of it is shared evenly with the counts still to come, and a count cut short reports what
@@ -46,7 +49,6 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BUDGET_S = float(os.environ.get("BENCH_BUDGET_S", 20 * 60))
 # Each count may take this long per message (plus a minute) before it is cut short.
 SECONDS_PER_MESSAGE = float(os.environ.get("BENCH_SECONDS_PER_MESSAGE", 0.05))
-QUEUES = "default,mail,housekeeping"
 # Rows left pending with nothing sent for this long: their tasks are gone, stop waiting.
 STALL_S = 30
 DB_POLL_S = 10
@@ -138,7 +140,7 @@ class Sink:
 
 
 class Workers:
-    """`WORKERS` real `celery worker` processes, one pool process each."""
+    """`WORKERS` real `celery -A config worker` processes, as an operator starts them."""
 
     def __init__(self, env: dict, log_dir: Path):
         self.env, self.log_dir = env, log_dir
@@ -152,8 +154,8 @@ class Workers:
             self.processes.append(
                 subprocess.Popen(
                     [
-                        *(celery, "-A", "config", "worker", "-Q", QUEUES),
-                        *("--concurrency", "1", "--hostname", name, "--loglevel", "WARNING"),
+                        *(celery, "-A", "config", "worker"),
+                        *("--hostname", name, "--loglevel", "WARNING"),
                     ],
                     cwd=ROOT,
                     env=self.env,
@@ -307,7 +309,7 @@ def row_counts() -> Counter:
 # --- One count --------------------------------------------------------------------------
 
 
-def run(count: int, env: dict, deadline: float, later: int) -> dict:
+def run_count(count: int, env: dict, deadline: float, later: int) -> dict:
     import redis
     from django.db import connections
 
@@ -367,14 +369,14 @@ def run(count: int, env: dict, deadline: float, later: int) -> dict:
         "queue_rows_per_s": round(figures["queued"] / figures["queue_s"], 1),
         # From the start of reminders_queue_due() to the last message (workers consume
         # while the queue is still being filled, as with beat in production).
-        "delivery_s": round(elapsed, 1),
+        "deliver_s": round(elapsed, 1),
         "drain_after_queue_s": round(elapsed - figures["queue_s"], 1),
         "messages_received": final_sink["received"],
-        "messages_per_s": round(rate, 1),
+        "mails_per_s": round(rate, 1),
         # Once queuing is over, the workers have the machine to themselves.
         "messages_per_s_after_queue": figures["rate_after_queue"]
         and round(figures["rate_after_queue"], 1),
-        "ms_per_message": round(1000 * elapsed / delivered, 2) if delivered else None,
+        "ms_per_mail": round(1000 * elapsed / delivered, 2) if delivered else None,
         # Both workers' processes together; CPU time, not wall time.
         "worker_cpu_ms_per_message": round(1000 * worker_cpu_s / delivered_by_then, 2)
         if delivered_by_then
@@ -383,7 +385,7 @@ def run(count: int, env: dict, deadline: float, later: int) -> dict:
         "extra_copies": final_sink["extra_copies"],
         "recipients_more_than_once": final_sink["recipients_more_than_once"],
         "rows_by_status": dict(final_rows),
-        "rows_not_sent": sum(n for status, n in final_rows.items() if status != "sent"),
+        "not_sent": sum(n for status, n in final_rows.items() if status != "sent"),
         "tasks_left_in_queue": left_in_queue,
         "completed": figures["completed"],
         "load_avg_1m_at_start": load_at_start,
@@ -471,7 +473,7 @@ def deliver(count: int, sink: Sink, broker, queue_due, limit: float) -> dict:
 def linearity(runs: list[dict]) -> dict:
     """Time per message for each count; flat means time grows linearly with the count."""
     per_message = {
-        run["count"]: run["ms_per_message"] for run in runs if run["ms_per_message"] is not None
+        run["count"]: run["ms_per_mail"] for run in runs if run["ms_per_mail"] is not None
     }
     after_queue = {
         run["count"]: round(1000 / run["messages_per_s_after_queue"], 2)
@@ -499,19 +501,19 @@ def linearity(runs: list[dict]) -> dict:
     return summary
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--counts",
-        default=",".join(str(n) for n in COUNTS),
-        help="comma-separated numbers of reminders (default: %(default)s)",
-    )
-    counts = [int(n) for n in parser.parse_args().counts.replace("_", "").split(",")]
-    deadline = time.monotonic() + BUDGET_S
+def run(counts: list[int]) -> dict:
+    """Deliver each count of due reminders in turn; returns the report `main` saves.
 
+    ``runs`` holds one report per count, each with ``queue_s`` (reminders_queue_due()),
+    ``deliver_s`` (from its start to the last message at the sink), ``mails_per_s``,
+    ``ms_per_mail``, ``duplicates`` (Message-IDs the sink got more than once) and
+    ``not_sent`` (rows left in any other state than `sent`); ``linearity`` compares them.
+    """
+    deadline = time.monotonic() + BUDGET_S
     env = bench_env(REDIS_URL=REDIS_URL, EMAIL_URL="smtp://127.0.0.1:25")
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -521,20 +523,29 @@ def main():
         if time.monotonic() > deadline - 60:
             print(f"\nno time left for {count}: skipped", flush=True)
             continue
-        runs.append(run(count, env, deadline, later=len(counts) - index - 1))
+        runs.append(run_count(count, env, deadline, later=len(counts) - index - 1))
         print(f"   {runs[-1]}", flush=True)
-    save(
-        "reminders",
-        {
-            "scenario": (
-                f"N due 2 h reminders ({SESSIONS} sessions, one booking per visitor, every "
-                f"fourth a pair) queued by reminders_queue_due() and delivered by {WORKERS} "
-                "Celery workers (prefork, concurrency 1) to a local aiosmtpd sink"
-            ),
-            "runs": runs,
-            "linearity": linearity(runs),
-        },
+    return {
+        "scenario": (
+            f"N due 2 h reminders ({SESSIONS} sessions, one booking per visitor, every "
+            f"fourth a pair) queued by reminders_queue_due() and delivered by {WORKERS} "
+            "Celery workers (`celery -A config worker`, default pool) to a local "
+            "aiosmtpd sink"
+        ),
+        "runs": runs,
+        "linearity": linearity(runs),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--counts",
+        default=",".join(str(n) for n in COUNTS),
+        help="comma-separated numbers of reminders (default: %(default)s)",
     )
+    counts = [int(n) for n in parser.parse_args().counts.replace("_", "").split(",")]
+    save("reminders", run(counts))
 
 
 if __name__ == "__main__":

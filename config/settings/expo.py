@@ -57,3 +57,9 @@ NOTIFICATION_RETRY_BACKOFF_SECONDS = env.int("NOTIFICATION_RETRY_BACKOFF_SECONDS
 # A delivery task retries its database writes this long before leaving the `sent` mark
 # to a task of its own; kept under CELERY_TASK_SOFT_TIME_LIMIT with room for the SMTP call.
 NOTIFICATION_MARK_RETRY_SECONDS = env.int("NOTIFICATION_MARK_RETRY_SECONDS", default=20)
+# Messages queued together (reminders, a sweep) go out in tasks of this many rows, each
+# over one SMTP connection; a lone message (a booking's tickets) is a task of its own.
+NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=100)
+# A batch starts no new message after this long, so that with the sent mark's retries it
+# ends within CELERY_TASK_SOFT_TIME_LIMIT; the rows left are queued again at once.
+NOTIFICATION_BATCH_SEND_SECONDS = env.int("NOTIFICATION_BATCH_SEND_SECONDS", default=20)

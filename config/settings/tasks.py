@@ -24,6 +24,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes every database connection around every task unless this
+# is set; then only every this many tasks, and config/celery.py keeps Django's own rules
+# (CONN_MAX_AGE, health checks) in between: a worker reuses its connection.
+CELERY_DB_REUSE_MAX = 1000
 # What a task prints (the console e-mail backend) stays as printed, not a WARNING per line.
 CELERY_WORKER_REDIRECT_STDOUTS = False
 # A message not acked within this time is redelivered (a worker died mid-task).

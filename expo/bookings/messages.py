@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
-from expo.bookings.qr import ticket_qr_png
+from expo.bookings.qr import ticket_qr_pngs
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Session
 from expo.notifications.kinds import MessageKind, message_kind_register, moment, when
@@ -60,16 +60,33 @@ class VisitorMessage(MessageKind):
         super().__init__(name, label, subject)
         self.attendees, self.qr, self.calendar = attendees, qr, calendar
 
-    def load(self, notification) -> None:
-        """The booking or waitlist entry with all a message shows, in one query."""
-        related = ("session__venue", "visitor")
-        if notification.booking_id:
-            notification.booking = Booking.objects.select_related(*related).get(
-                pk=notification.booking_id
-            )
-        elif notification.waitlist_entry_id:
-            notification.waitlist_entry = WaitlistEntry.objects.select_related(*related).get(
-                pk=notification.waitlist_entry_id
+    def load(self, notifications: list) -> None:
+        """The bookings and waitlist entries with all their messages show: three queries
+        for a whole batch (bookings, their tickets, waitlist entries)."""
+        related = ("session__venue", "session__expo", "visitor")
+        bookings = Booking.objects.select_related(*related).prefetch_related("tickets")
+        bookings = bookings.in_bulk({row.booking_id for row in notifications if row.booking_id})
+        entries = WaitlistEntry.objects.select_related(*related).in_bulk(
+            {row.waitlist_entry_id for row in notifications if row.waitlist_entry_id}
+        )
+        for notification in notifications:
+            if notification.booking_id:
+                notification.booking = bookings[notification.booking_id]
+            elif notification.waitlist_entry_id:
+                notification.waitlist_entry = entries[notification.waitlist_entry_id]
+
+    def prepare(self, notifications: list) -> None:
+        """The QR images of the batch's valid tickets with one cache round trip (and one
+        more to keep those drawn for the first time)."""
+        if self.qr:
+            _attach_qr_images(
+                [
+                    ticket
+                    for notification in notifications
+                    if notification.booking_id
+                    for ticket in notification.booking.tickets.all()
+                    if ticket.status == Ticket.Status.VALID
+                ]
             )
 
     def reader(self, notification):
@@ -98,20 +115,22 @@ class VisitorMessage(MessageKind):
         if _attendee_ticket_id(notification):
             return []
         # `mail_attendee` is the no-relay rule, decided when booked (expo/bookings/recipients.py).
-        tickets = (
-            Ticket.objects.filter(booking_id=notification.booking_id, mail_attendee=True)
-            .exclude(attendee_email="")
-            .exclude(attendee_email__iexact=notification.booking.visitor.email)
-        )
-        if self.attendees:
-            tickets = tickets.filter(status=Ticket.Status.VALID)
+        visitor_email = notification.booking.visitor.email.casefold()
+        ticket_ids = [
+            ticket.pk
+            for ticket in notification.booking.tickets.all()
+            if ticket.mail_attendee
+            and ticket.attendee_email
+            and ticket.attendee_email.casefold() != visitor_email
+            and (not self.attendees or ticket.status == Ticket.Status.VALID)
+        ]
         return [
             Notification(
                 key=f"{notification.key}{ATTENDEE_KEY_MARK}{ticket_id}",
                 kind=notification.kind,
                 booking_id=notification.booking_id,
             )
-            for ticket_id in tickets.values_list("pk", flat=True)
+            for ticket_id in ticket_ids
         ]
 
     def language(self, notification) -> str:
@@ -179,6 +198,8 @@ class VisitorMessage(MessageKind):
         return context
 
     def inline_images(self, context: dict) -> list[MIMEImage]:
+        tickets = [line.ticket for line in context["qr_tickets"]]
+        _attach_qr_images([ticket for ticket in tickets if not hasattr(ticket, "qr_png")])
         return [_qr_image(line) for line in context["qr_tickets"]]
 
     def attachments(self, notification) -> list[tuple[str, str, str]]:
@@ -204,12 +225,23 @@ def _attendee_ticket_id(notification) -> int | None:
     return int(ticket_id) if mark and ticket_id.isdigit() else None
 
 
+def _attach_qr_images(tickets: list[Ticket]) -> None:
+    """Each ticket's QR image as ``ticket.qr_png``, drawn only if never drawn before."""
+    if not tickets:
+        return
+    codes = {
+        ticket.pk: ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
+        for ticket in tickets
+    }
+    images = ticket_qr_pngs(list(codes.values()))
+    for ticket in tickets:
+        ticket.qr_png = images[codes[ticket.pk]]
+
+
 def _qr_image(line: TicketLine) -> MIMEImage:
-    ticket = line.ticket
-    code = ticket_code_sign(ticket_id=ticket.pk, session_id=ticket.session_id)
-    image = MIMEImage(ticket_qr_png(code), _subtype="png")
+    image = MIMEImage(line.ticket.qr_png, _subtype="png")
     image.add_header("Content-ID", f"<{line.content_id}>")
-    image.add_header("Content-Disposition", "inline", filename=f"ticket-{ticket.pk}.png")
+    image.add_header("Content-Disposition", "inline", filename=f"ticket-{line.ticket.pk}.png")
     return image
 
 

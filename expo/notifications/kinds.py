@@ -36,8 +36,14 @@ class MessageKind:
         #: %-formatted with the context, in the reader's language (a lazy translation).
         self.subject = subject
 
-    def load(self, notification) -> None:
-        """Fetch what the message shows in as few queries as possible (under the claim)."""
+    def load(self, notifications: list) -> None:
+        """Fetch what the rows' messages show in as few queries as possible, for all of
+        them together (under the claim of a batch)."""
+
+    def prepare(self, notifications: list) -> None:
+        """Once the claim has committed, before any message is written: fetch for all the
+        claimed rows together what costs a round trip or more each (the tickets' QR
+        images, one cache round trip for a batch)."""
 
     def reader(self, notification):
         """The account the message is for, if any: a closed account gets nothing."""

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.db import connection, transaction
 
 from expo.accounts.signals import (
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 # The tasks that send rows (tasks.py) call the services that call this module, so they
 # are found by their registered names (apps.py imports tasks.py), not imported here.
 DELIVER_TASK = "expo.notifications.tasks.deliver_notification"
+DELIVER_BATCH_TASK = "expo.notifications.tasks.deliver_notifications"
 MARK_SENT_TASK = "expo.notifications.tasks.mark_notification_sent"
 
 
@@ -121,18 +123,27 @@ def notifications_add(
 
 
 def notifications_queue(keys: list[str]) -> None:
-    """Hand rows to Celery; with the broker down they stay pending for the sweep."""
+    """Hand rows to Celery; with the broker down they stay pending for the sweep.
+
+    A lone row is a task of its own; more go in tasks of NOTIFICATION_BATCH_SIZE rows,
+    each sent over one SMTP connection.
+    """
     from kombu.exceptions import OperationalError
 
-    deliver_notification = current_app.tasks[DELIVER_TASK]
-    for key in keys:
+    if len(keys) == 1:
+        task, batches = current_app.tasks[DELIVER_TASK], [keys[0]]
+    else:
+        size = settings.NOTIFICATION_BATCH_SIZE
+        task = current_app.tasks[DELIVER_BATCH_TASK]
+        batches = [keys[start : start + size] for start in range(0, len(keys), size)]
+    for batch in batches:
         try:
-            deliver_notification.delay(key)
+            task.delay(batch)
         except OperationalError:  # broker down: the rest stay pending for the sweep too
-            logger.warning("could not queue notification %s; the sweep will send it", key)
+            logger.warning("could not queue notification %s; the sweep will send it", batch)
             return
         except Exception:
-            logger.exception("delivering notification %s failed; the sweep will retry it", key)
+            logger.exception("delivering notification %s failed; the sweep will retry it", batch)
 
 
 # Commit hooks hand keys to it, not to `notifications_queue` directly (publisher.py).

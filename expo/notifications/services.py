@@ -52,7 +52,7 @@ from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEMultipart
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -74,6 +74,8 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 INTERRUPTED = "interrupted while sending, twice; check the mail log before retrying"
 RESENT_AFTER_INTERRUPTION = "interrupted while sending; sent once more"
 BATCH_SIZE = 1000
+# A batch's rows it had no time left for: back to `pending` and queued again at once.
+QUEUED_AGAIN = "queued again"
 # A sweep re-queues at most this many batches: while workers chew through a backlog,
 # rows that are merely waiting in the queue look stuck too, and their copies are no-ops.
 SWEEP_MAX_BATCHES = 5
@@ -83,70 +85,170 @@ SWEEP_MAX_BATCHES = 5
 
 
 def notification_deliver(*, key: str) -> str:
-    """Send the message of one outbox row, at most once, and say what happened.
+    """Send the message of one outbox row, at most once: `notifications_deliver` for one."""
+    return notifications_deliver(keys=[key])[key]
 
-    Returns ``sent``, ``skipped``, ``failed`` (tries used up, a permanent refusal, or a
-    message that cannot be rendered), or, when there was nothing to do, the row's
-    status or ``missing``. Raises `TransientDeliveryError` after an SMTP, network or
-    database error before the message went out, while tries are left; the row is then
-    `pending` for the caller's retry.
+
+def notifications_deliver(*, keys: list[str]) -> dict[str, str]:
+    """Send the messages of these outbox rows over one SMTP connection, each at most once.
+
+    Every row that may go out is claimed (`sending`) in one transaction committed before
+    the first SMTP command; then, one by one, its message is written, handed to the
+    server and, once accepted, marked `sent`. A row's failure is that row's: a message
+    that cannot be written or is refused for good is `failed`, one refused for now is put
+    back to `pending`, and the next row goes out on the same connection (a new one if the
+    server hung up). Only signs that a service is gone stop the batch. No connection to
+    the mail server: every row left counts a try and goes back to `pending` (or `failed`
+    with its tries used up), as each would alone. The database lost: the rows not tried
+    yet go back to `pending`, their tries not counted; so do rows left when the batch ran
+    out of time (NOTIFICATION_BATCH_SEND_SECONDS), which are queued again at once.
+
+    Returns what became of each key: ``sent``, ``skipped``, ``failed`` (tries used up, a
+    permanent refusal, a message that cannot be written), ``pending`` (put back),
+    ``queued again`` (out of time), or,
+    when there was nothing to do, the row's status or ``missing``. Raises
+    `TransientDeliveryError` once the batch is over if any row was put back after an
+    SMTP, network or database error: the caller retries the same keys with backoff, and
+    the claim passes over the rows already done.
     """
     try:
-        notification = _claim(key)
-    except DATABASE_UNAVAILABLE_ERRORS as exc:  # rolled back: the row is as it was
-        raise TransientDeliveryError(f"{key}: database unavailable: {exc!r}") from exc
-    if isinstance(notification, str):
-        return notification
+        claimed, outcome = _claim(keys)
+    except DATABASE_UNAVAILABLE_ERRORS as exc:  # rolled back: the rows are as they were
+        raise TransientDeliveryError(f"{_described(keys)}: database unavailable: {exc!r}") from exc
+    _prepare(claimed)
+    deadline = time.monotonic() + settings.NOTIFICATION_BATCH_SEND_SECONDS
+    smtp = get_connection()
+    try:
+        for index, notification in enumerate(claimed):
+            if time.monotonic() > deadline:
+                untried = claimed[index:]
+                _release_untried(untried, outcome, result=QUEUED_AGAIN)
+                notifications_queue([row.key for row in untried])
+                break
+            try:
+                outcome[notification.key] = _deliver_claimed(notification, smtp)
+            except _MailServerUnreachable as unreachable:
+                # Each row would have met it: each counts the try, as if sent alone.
+                for row in claimed[index:]:
+                    outcome[row.key] = _after_send_error(row, unreachable.error)
+                break
+            except _BatchHalted as halt:
+                outcome[notification.key] = halt.outcome
+                _release_untried(claimed[index + 1 :], outcome, result=Status.PENDING)
+                break
+    finally:
+        _hang_up(smtp)
+    put_back = [key for key, result in outcome.items() if result == Status.PENDING]
+    if put_back:
+        raise TransientDeliveryError(f"{_described(put_back)}: put back for another try")
+    return outcome
+
+
+def _prepare(claimed: list[Notification]) -> None:
+    """Each kind's batch work for its claimed rows (`MessageKind.prepare`).
+
+    Only a shortcut: should it fail, each message meets the same trouble when it is
+    written, and that row alone is failed or put back as usual.
+    """
+    by_kind: dict[str, list[Notification]] = {}
+    for notification in claimed:
+        by_kind.setdefault(notification.kind, []).append(notification)
+    for name, notifications in by_kind.items():
+        try:
+            message_kind(name).prepare(notifications)
+        except Exception:
+            logger.exception("preparing %d %s messages failed", len(notifications), name)
+
+
+class _BatchHalted(Exception):
+    """The database is gone: the rows not tried yet wait for the retry, tries not counted."""
+
+    def __init__(self, outcome: str):
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+class _MailServerUnreachable(Exception):
+    """No connection to the mail server could be opened."""
+
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.error = error
+
+
+def _deliver_claimed(notification: Notification, smtp) -> str:
+    """Write, send and mark one claimed row; raises `_BatchHalted` or
+    `_MailServerUnreachable` when the batch must stop."""
     try:
         message = _message(notification)
     except DATABASE_UNAVAILABLE_ERRORS as exc:
         _unclaim(notification, f"database unavailable: {exc!r}")
-        raise TransientDeliveryError(f"{key}: database unavailable: {exc!r}") from exc
+        raise _BatchHalted(Status.PENDING) from exc
     except Exception as exc:  # a bug, not bad weather: marked failed, no blind retries
-        logger.exception("notification %s could not be rendered", key)
+        logger.exception("notification %s could not be rendered", notification.key)
         _mark_until_it_sticks(
             notification, Status.FAILED, last_error=f"render error: {exc!r}"[:1000]
         )
-        return "failed"
+        return Status.FAILED
     try:
-        _send(message)
+        smtp.open()  # a no-op while the connection is up
     except TRANSIENT_ERRORS as exc:
+        raise _MailServerUnreachable(exc) from exc
+    try:
+        smtp.send_messages([message])
+    except TRANSIENT_ERRORS as exc:
+        if _connection_lost(exc):
+            _hang_up(smtp)  # the next row opens a new one
         return _after_send_error(notification, exc)
-    _mark_sent(notification, sent_at=timezone.now())
-    return "sent"
+    if not _mark_sent(notification, sent_at=timezone.now()):
+        raise _BatchHalted(Status.SENT)
+    return Status.SENT
 
 
 @transaction.atomic
-def _claim(key: str) -> Notification | str:
-    """Lock the row and, if it may go out, mark it `sending`; commits before any SMTP.
+def _claim(keys: list[str]) -> tuple[list[Notification], dict[str, str]]:
+    """Lock the rows and mark those that may go out `sending`; commits before any SMTP.
 
-    Skips are decided here, under the lock, so they are final. Returns the claimed row
-    with its target loaded, or the reason there is nothing to send.
+    Skips are decided here, under the lock, so they are final. Returns the claimed rows,
+    in key order with their targets loaded, and for every other key the reason there is
+    nothing to send. Rows are locked in primary-key order, so two batches that share
+    rows (a sweep's copy) wait for each other instead of deadlocking.
     """
-    notification = Notification.objects.select_for_update().filter(key=key).first()
-    if notification is None:
-        return "missing"
-    if notification.status != Status.PENDING:
-        return notification.status
-    kind = message_kind(notification.kind)
-    if kind is None:  # its app is gone or renamed it: nothing can write this message
-        _mark(notification, Status.FAILED, last_error=f"unknown kind {notification.kind!r}")
-        return "failed"
-    kind.load(notification)
+    outcome = dict.fromkeys(keys, "missing")
+    rows = Notification.objects.select_for_update().filter(key__in=keys).order_by("pk")
+    by_kind: dict[str, list[Notification]] = {}
+    for notification in rows:
+        outcome[notification.key] = notification.status
+        if notification.status != Status.PENDING:
+            continue
+        if message_kind(notification.kind) is None:  # its app is gone or renamed it
+            _mark(notification, Status.FAILED, last_error=f"unknown kind {notification.kind!r}")
+            outcome[notification.key] = Status.FAILED
+            continue
+        by_kind.setdefault(notification.kind, []).append(notification)
     now = timezone.now()
-    reason = _skip_reason(notification, kind, now)
-    if reason:
-        _mark(notification, Status.SKIPPED, last_error=reason)
-        return "skipped"
-    # Conditional as well as locked: SQLite (the embedded default) has no row locks.
-    if not Notification.objects.filter(pk=notification.pk, status=Status.PENDING).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, sent_at=now
-    ):
-        return Status.SENDING
-    notification.attempts += 1
-    if notification.attempts == 1:
-        _fan_out(notification, kind)
-    return notification
+    claimed = []
+    for name, notifications in by_kind.items():
+        kind = message_kind(name)
+        kind.load(notifications)
+        for notification in notifications:
+            reason = _skip_reason(notification, kind, now)
+            if reason:
+                _mark(notification, Status.SKIPPED, last_error=reason)
+                outcome[notification.key] = Status.SKIPPED
+                continue
+            # Conditional as well as locked: SQLite (the embedded default) has no row locks.
+            if not Notification.objects.filter(pk=notification.pk, status=Status.PENDING).update(
+                status=Status.SENDING, attempts=F("attempts") + 1, sent_at=now
+            ):
+                outcome[notification.key] = Status.SENDING
+                continue
+            notification.attempts += 1
+            if notification.attempts == 1:
+                _fan_out(notification, kind)
+            claimed.append(notification)
+    order = {key: index for index, key in enumerate(keys)}
+    return sorted(claimed, key=lambda notification: order[notification.key]), outcome
 
 
 def _skip_reason(notification: Notification, kind: MessageKind, now: datetime) -> str:
@@ -169,25 +271,30 @@ def _fan_out(notification: Notification, kind: MessageKind) -> None:
         transaction.on_commit(partial(notifications_queue, [row.key for row in rows]))
 
 
-def _send(message: EmailMultiAlternatives) -> None:
-    """Hand one message to the mail server.
+def _hang_up(smtp) -> None:
+    """Close the SMTP connection, whatever state it is in.
 
-    Hanging up afterwards is kept apart: an error on QUIT after the server accepted the
-    message must not count as a failure to send, or the retry would send it again.
+    Kept apart from sending: an error on QUIT after the server accepted a message must
+    not count as a failure to send it, or the retry would send it again.
     """
-    connection = message.get_connection()
-    connection.open()
     try:
-        connection.send_messages([message])
-    finally:
-        try:
-            connection.close()
-        except TRANSIENT_ERRORS:
-            logger.warning("closing the SMTP connection failed", exc_info=True)
+        smtp.close()
+    except TRANSIENT_ERRORS:
+        logger.warning("closing the SMTP connection failed", exc_info=True)
+
+
+def _connection_lost(exc: Exception) -> bool:
+    """The server hung up or cannot be reached, rather than answering about one message."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421 or isinstance(exc, smtplib.SMTPConnectError)
+    return not isinstance(exc, smtplib.SMTPRecipientsRefused)
 
 
 def _after_send_error(notification: Notification, exc: Exception) -> str:
-    """Back to `pending` for another try; `failed` once tries are used up or refused for good."""
+    """Back to `pending` for another try; `failed` once tries are used up or refused for good.
+
+    Returns the row's new status.
+    """
     error = f"{type(exc).__name__}: {exc}"[:1000]
     if _is_permanent(exc) or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
         logger.error(
@@ -197,9 +304,9 @@ def _after_send_error(notification: Notification, exc: Exception) -> str:
             error,
         )
         _mark_until_it_sticks(notification, Status.FAILED, last_error=error, sent_at=None)
-        return "failed"
+        return Status.FAILED
     _unclaim(notification, error)
-    raise TransientDeliveryError(f"{notification.key}: {error}") from exc
+    return Status.PENDING
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -222,14 +329,39 @@ def _unclaim(notification: Notification, error: str) -> None:
     _mark_until_it_sticks(notification, Status.PENDING, last_error=error[:1000], sent_at=None)
 
 
-def _mark_sent(notification: Notification, *, sent_at: datetime) -> None:
+def _mark_sent(notification: Notification, *, sent_at: datetime) -> bool:
     """Record the server's acceptance; retried until it sticks, never by resending.
 
     Tries here for NOTIFICATION_MARK_RETRY_SECONDS, then leaves the mark to a task that
-    retries until the database is back, so this worker is free again.
+    retries until the database is back, so this worker is free again: returns False then.
     """
-    if not _mark_until_it_sticks(notification, Status.SENT, sent_at=sent_at, last_error=""):
-        notification_mark_sent_later(notification.key, sent_at)
+    if _mark_until_it_sticks(notification, Status.SENT, sent_at=sent_at, last_error=""):
+        return True
+    notification_mark_sent_later(notification.key, sent_at)
+    return False
+
+
+def _release_untried(
+    notifications: list[Notification], outcome: dict[str, str], *, result: str
+) -> None:
+    """Claimed rows the batch stopped before: back to `pending`, the try not counted.
+
+    Each one's outcome becomes `result`. Should the database be away longer than the
+    tries here, they stay `sending` and the sweep sends them once they are older than a
+    task may live.
+    """
+    for index, notification in enumerate(notifications):
+        if not _mark_until_it_sticks(
+            notification, Status.PENDING, attempts=F("attempts") - 1, sent_at=None
+        ):
+            left = [row.key for row in notifications[index:]]
+            outcome.update(dict.fromkeys(left, Status.SENDING))
+            return
+        outcome[notification.key] = result
+
+
+def _described(keys: list[str]) -> str:
+    return keys[0] if len(keys) == 1 else f"{keys[0]} and {len(keys) - 1} more"
 
 
 def notification_mark_sent(*, key: str, sent_at: datetime) -> bool:

@@ -1,9 +1,10 @@
 """A real SMTP server on 127.0.0.1 for tests (aiosmtpd), and what a mail client sees.
 
-`SmtpSink` accepts mail on a free port and keeps every message it accepted. It can
-misbehave on purpose: answer "451 try again later" a number of times, or hold the next
-message in DATA (before or after accepting it) until the test lets go, which is how a
-test kills a worker in the middle of an SMTP conversation.
+`SmtpSink` accepts mail on a free port and keeps every message it accepted, and the
+client connection each came over. It can misbehave on purpose: answer "451 try again
+later" a number of times, or to one address, or hold the next message in DATA (before or
+after accepting it) until the test lets go, which is how a test kills a worker in the
+middle of an SMTP conversation.
 """
 
 import asyncio
@@ -31,6 +32,9 @@ class SmtpSink:
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        # The client's (host, port) for each kept message: one per SMTP connection.
+        self.peers: list[tuple[str, int]] = []
+        self._failing_addresses: dict[str, int] = {}
         self.stalled = threading.Event()
         self._released = threading.Event()
         self._lock = threading.Lock()
@@ -54,6 +58,16 @@ class SmtpSink:
         """Answer the next `count` messages with a temporary failure (451)."""
         with self._lock:
             self._failures = count
+
+    def fail_for(self, address: str, count: int = 1) -> None:
+        """Answer the next `count` messages to `address` with a temporary failure (451)."""
+        with self._lock:
+            self._failing_addresses[address.lower()] = count
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections the kept messages came over."""
+        return len(set(self.peers))
 
     def stall_next(self, *, accept_first: bool) -> None:
         """Hold the next message in DATA until `release()`; `stalled` is set meanwhile.
@@ -80,20 +94,25 @@ class SmtpSink:
             if self._failures:
                 self._failures -= 1
                 return "451 4.3.0 Try again later"
+            for address in envelope.rcpt_tos:
+                if self._failing_addresses.get(address.lower()):
+                    self._failing_addresses[address.lower()] -= 1
+                    return "451 4.3.0 Try again later"
             stall, self._stall = self._stall, None
         if stall is None:
-            self._keep(envelope)
+            self._keep(envelope, session)
             return "250 OK"
         if stall:
-            self._keep(envelope)
+            self._keep(envelope, session)
         self.stalled.set()
         while not self._released.is_set():
             await asyncio.sleep(0.05)
         if not stall and not (server.transport is None or server.transport.is_closing()):
-            self._keep(envelope)
+            self._keep(envelope, session)
         return "250 OK"
 
-    def _keep(self, envelope) -> None:
+    def _keep(self, envelope, session) -> None:
+        self.peers.append(tuple(session.peer))
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
 
 

@@ -109,10 +109,10 @@ class Worker:
     def text(self) -> str:
         return self.log.read_text(errors="replace")
 
-    def wait_for_log(self, needle: str, *, timeout: float) -> None:
+    def wait_for_log(self, needle: str, *, timeout: float, count: int = 1) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if needle in self.text():
+            if self.text().count(needle) >= count:
                 return
             if self.process.poll() is not None:
                 raise AssertionError(f"worker exited:\n{self.text()[-3000:]}")
@@ -319,6 +319,58 @@ def test_a_plain_worker_consumes_every_queue(sink, private_redis, tmp_path):
     }
     banner = worker.text()
     assert all(f".> {queue} " in banner for queue in ("default", "mail", "housekeeping"))
+
+
+def _worker_backends(since) -> set[int]:
+    """Connections to the test database, other than this process's, opened before `since`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_start < %s",
+            [since],
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(
+    sink, private_redis, tmp_path
+):
+    """The product's worker command and settings (one pool process, so both tasks run in
+    the same one): the second mail goes out over the connection the first one opened,
+    where Celery alone would have closed it after the first task."""
+    worker = Worker(
+        queue="",
+        smtp_port=sink.port,
+        log=tmp_path / "worker.log",
+        argv=[
+            *(str(Path(sys.executable).parent / "celery"), "-A", "config", "worker"),
+            *("--concurrency", "1", "--loglevel", "INFO"),
+        ],
+        redis_url=private_redis.url,
+    )
+    try:
+        with publishing(broker_url=private_redis.url, queue=None):
+            first = book()
+            wait_until(
+                lambda: confirmation(first).status == Notification.Status.SENT,
+                timeout=60,
+                what="the first confirmation is sent",
+            )
+            worker.wait_for_log(" succeeded in ", timeout=30)
+            between = timezone.now()
+            second = book()
+            wait_until(
+                lambda: confirmation(second).status == Notification.Status.SENT,
+                timeout=60,
+                what="the second confirmation is sent",
+            )
+            worker.wait_for_log(" succeeded in ", timeout=30, count=2)
+        # Celery alone closes a task's connection when the task ends: the second task's
+        # would be new, the first task's gone.
+        assert _worker_backends(between)
+    finally:
+        worker.stop()
+    assert len(sink.messages) == 2
 
 
 def test_broker_down_at_booking_time_the_sweep_sends_it_later(sink, workers, queue):
