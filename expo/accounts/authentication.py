@@ -54,9 +54,9 @@ def _tokens_with_groups(token_key: str) -> dict[AuthToken, set[str]]:
     found: dict[AuthToken, set[str]] = {}
     for row in rows:
         instances = _TOKEN_AND_USER.instances(row)
-        token, group = instances[AuthToken], row[_TOKEN_AND_USER.width]
+        token, group = instances["t"], row[_TOKEN_AND_USER.width]
         if token not in found:  # models compare by primary key, here the digest
-            token.user = instances[User]
+            token.user = instances["u"]
             found[token] = set()
         if group is not None:
             found[token].add(group)

@@ -24,7 +24,7 @@ from expo.accounts.models import User
 from expo.bookings import errors, messages
 from expo.bookings.models import Booking, IdempotencyKey, Ticket, WaitlistEntry
 from expo.bookings.recipients import attendee_addresses_to_mail
-from expo.bookings.selectors import walk_ins_open_at
+from expo.bookings.selectors import booking_context, visitor_row_lock, walk_ins_open_at
 from expo.core import metrics
 from expo.core.exceptions import NotFound
 from expo.core.permissions import is_scan_only
@@ -118,34 +118,39 @@ def _lock_visitor(visitor: User) -> None:
 
     Precondition: inside a transaction. Other visitors are not blocked.
     """
-    assert connection.in_atomic_block
     if is_scan_only(visitor):
         raise PermissionDenied()  # gate accounts scan and nothing else, on every path
-    active = User.objects.select_for_update().filter(pk=visitor.pk).values_list("is_active")
-    if not any(is_active for (is_active,) in active):
+    if not visitor_row_lock(visitor_id=visitor.pk):
         raise PermissionDenied()  # erased or deactivated since the request was authenticated
 
 
 def _check_visitor_may_book(visitor: User, session: Session) -> None:
-    """No second booking of a session, no overlaps, at most N bookings a day.
+    """The rules of `_refuse_unless_may_book`, on the visitor's bookings near `session`.
 
     Precondition: the caller holds the visitor's row lock (`_lock_visitor`).
     """
     day_start, day_end = expo_day_bounds(timezone.localtime(session.starts_at).date())
-    nearby = list(
-        Booking.objects.filter(visitor=visitor, status=Booking.Status.CONFIRMED)
-        .filter(
-            Q(session_id=session.pk)
-            | Q(session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at)
-            | Q(session__starts_at__gte=day_start, session__starts_at__lt=day_end)
-        )
-        .values_list("session_id", "session__starts_at", "session__ends_at")
+    nearby = Booking.objects.filter(visitor=visitor, status=Booking.Status.CONFIRMED).filter(
+        Q(session_id=session.pk)
+        | Q(session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at)
+        | Q(session__starts_at__gte=day_start, session__starts_at__lt=day_end)
     )
-    if any(session_id == session.pk for session_id, _, _ in nearby):
+    booked = nearby.values_list("session_id", "session__starts_at", "session__ends_at")
+    _refuse_unless_may_book(session, list(booked))
+
+
+def _refuse_unless_may_book(session: Session, booked: list[tuple[int, datetime, datetime]]):
+    """No second booking of a session, no overlaps, at most N bookings a day.
+
+    `booked`: (session id, starts, ends) of the visitor's confirmed bookings, at least
+    those near `session` in time.
+    """
+    day_start, day_end = expo_day_bounds(timezone.localtime(session.starts_at).date())
+    if any(session_id == session.pk for session_id, _, _ in booked):
         raise errors.AlreadyBooked()
-    if any(start < session.ends_at and end > session.starts_at for _, start, end in nearby):
+    if any(start < session.ends_at and end > session.starts_at for _, start, end in booked):
         raise errors.Overlap()
-    same_day = sum(1 for _, start, _ in nearby if day_start <= start < day_end)
+    same_day = sum(1 for _, start, _ in booked if day_start <= start < day_end)
     if same_day >= settings.MAX_BOOKINGS_PER_VISITOR_PER_DAY:
         raise errors.DailyLimitReached()
 
@@ -219,17 +224,22 @@ def booking_create(
     attendees: Sequence[Attendee] = (),
     now: datetime | None = None,
 ) -> Booking:
-    """Book seats for a party: a booking, its tickets and the confirmation e-mail."""
+    """Book seats for a party: a booking, its tickets and the confirmation e-mail.
+
+    The visitor's row is locked first; one read then brings the session and the
+    visitor's bookings (`booking_context`); the seats are taken by the last statement.
+    """
     now = now or timezone.now()
-    session = Session.objects.select_related("venue").filter(pk=session_id).first()
+    _lock_visitor(visitor)
+    context = booking_context(visitor_id=visitor.pk, session_id=session_id)
+    session = context.session
     if session is None or session.status in (Session.Status.DRAFT, Session.Status.PENDING):
         raise NotFound()
     _check_party_size(session, party_size)
     _check_booking_window(session, now)
     if session.seats_left < party_size:  # a cheap early answer; `_take_seats` decides
         raise _sold_out(seats_left=session.seats_left)
-    _lock_visitor(visitor)
-    _check_visitor_may_book(visitor, session)
+    _refuse_unless_may_book(session, context.booked)
     booking = _insert_booking(
         visitor=visitor, session=session, party_size=party_size, attendees=attendees, now=now
     )

@@ -18,17 +18,12 @@ from django.db.models import Model
 class ModelColumns:
     def __init__(self, *parts: tuple[type[Model], str, Sequence[str] | None]):
         """`parts`: (model, its alias in the query, its field names or None for all)."""
-        self.parts = [
-            (
-                model,
-                alias,
-                [
-                    model._meta.get_field(name)
-                    for name in names or [f.name for f in model._meta.concrete_fields]
-                ],
-            )
-            for model, alias, names in parts
-        ]
+        self.parts = []
+        for model, alias, names in parts:
+            order = model._meta.concrete_fields
+            fields = [model._meta.get_field(name) for name in names] if names else order
+            # `Model.from_db` takes a partial row's values in the model's field order.
+            self.parts.append((model, alias, sorted(fields, key=order.index)))
 
     def table(self, model: type[Model]) -> str:
         return connection.ops.quote_name(model._meta.db_table)
@@ -60,21 +55,21 @@ class ModelColumns:
     def width(self) -> int:
         return len(self._converters)
 
-    def instances(self, row: Sequence) -> dict[type[Model], Model | None]:
-        """Each model's instance from the row's first `width` values; None for a model
-        whose primary key is NULL (its LEFT JOIN found nothing)."""
+    def instances(self, row: Sequence) -> dict[str, Model | None]:
+        """By alias, each model's instance from the row's first `width` values; None
+        where the primary key is NULL (its LEFT JOIN found nothing)."""
         values = []
         for value, (column, functions) in zip(row, self._converters, strict=False):
             for function in functions:
                 value = function(value, column, connection)
             values.append(value)
         found, start = {}, 0
-        for model, _alias, fields in self.parts:
+        for model, alias, fields in self.parts:
             own = values[start : start + len(fields)]
             start += len(fields)
             names = [field.attname for field in fields]
             primary_key = own[names.index(model._meta.pk.attname)]
-            found[model] = (
+            found[alias] = (
                 None if primary_key is None else model.from_db(connection.alias, names, own)
             )
         return found

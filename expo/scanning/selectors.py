@@ -54,8 +54,8 @@ def scan_subjects(
     if row is None:
         return None, None
     found = _SUBJECTS.instances(row)
-    entrance, ticket = found[Entrance], found[Ticket]
-    entrance.venue = found[Venue]
+    entrance, ticket = found["e"], found["t"]
+    entrance.venue = found["v"]
     if ticket is not None:
-        ticket.booking, ticket.session = found[Booking], found[Session]
+        ticket.booking, ticket.session = found["b"], found["s"]
     return entrance, ticket
