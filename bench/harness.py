@@ -96,10 +96,11 @@ class Layout:
 
 
 @contextmanager
-def gunicorn(layout: Layout | None = None, **env):
+def gunicorn(layout: Layout | None = None, *, root: Path = ROOT, **env):
     """A real gunicorn serving `config.wsgi:application` on a free local port.
 
     Without `layout`, the product's own gunicorn.conf.py decides, as in production.
+    `root`: another checkout to serve (an earlier commit, for a "before" figure).
     """
     port = free_port()
     process = subprocess.Popen(
@@ -112,7 +113,7 @@ def gunicorn(layout: Layout | None = None, **env):
             "warning",
             *(layout.arguments() if layout else []),
         ],
-        cwd=ROOT,
+        cwd=root,
         env=bench_env(**dict(layout.env if layout else ()), **env),
     )
     try:

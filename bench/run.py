@@ -239,6 +239,14 @@ def main():
     parser.add_argument(
         "--reminders", default=None, help="counts, comma-separated (default 10000,100000)"
     )
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=ROOT,
+        help="serve another checkout of the same schema (e.g. `git worktree add` of an "
+        "earlier commit) for a before figure; with --layout when it has no gunicorn.conf.py",
+    )
+    parser.add_argument("--layout", help="e.g. gthread:4:2 instead of gunicorn.conf.py")
     options = parser.parse_args()
     parts = options.only.split(",")
     seconds = options.seconds or (8 if options.quick else 30)
@@ -264,7 +272,10 @@ def main():
     }
 
     if "booking" in parts or "scans" in parts:
-        with gunicorn() as port:
+        layout = options.layout and Layout(
+            options.layout.split(":")[0], *map(int, options.layout.split(":")[1:])
+        )
+        with gunicorn(layout, root=options.server_root) as port:
             _warm_up(port, rush, tokens, codes)
             if "booking" in parts:
                 report["booking"] = booking(port, rush, tokens, seconds)
