@@ -209,7 +209,7 @@ def correctness(rush) -> dict:
     }
 
 
-def machine() -> dict:
+def machine(root: Path) -> dict:
     def version(*command):
         try:
             return subprocess.run(command, capture_output=True, text=True).stdout.strip()
@@ -224,7 +224,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "postgresql": version("psql", "--version"),
         "redis": version("redis-server", "--version").split(" sha=")[0],
-        "commit": version("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
+        "commit": version("git", "-C", str(root), "rev-parse", "--short", "HEAD"),
     }
 
 
@@ -267,7 +267,7 @@ def main():
     codes = iter(rush.ticket_codes[: -len(rush.ticket_codes) // 4])  # the rest: raw SQL's
     report = {
         "started": started.isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": machine(options.server_root),
         "seconds_per_figure": seconds,
     }
 
