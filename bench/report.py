@@ -39,7 +39,7 @@ def _booking(report: dict) -> list[str]:
                     clients,
                     http["per_s"],
                     *_latency(http),
-                    entry["raw_sql"]["per_s"],
+                    round(entry["raw_sql"]["per_s"]),
                     f"{entry['ratio']:.0%}",
                     _answers(http["answers"]),
                 ]
@@ -69,7 +69,7 @@ def _scans(report: dict) -> list[str]:
                 "16 gates flat out",
                 flat["http"]["per_s"],
                 *_latency(flat["http"]),
-                flat["raw_sql"]["per_s"],
+                round(flat["raw_sql"]["per_s"]),
                 f"{flat['ratio']:.0%}",
                 _answers(flat["http"]["answers"]),
             ]
@@ -94,32 +94,49 @@ def _layouts(report: dict) -> list[str]:
         "|---|---|---|---|",
     ]
     for layout, figures in report["layouts"].items():
-        cells = [f"{f['per_s']}, {f['latency'].get('p99_ms', '–')}" for f in figures.values()]
+        cells = [
+            f"{f['per_s']}, {f['latency'].get('p99_ms', '–')}" + _failures(f["answers"])
+            for f in figures.values()
+        ]
         lines.append(_row([layout, *cells]))
     return lines
 
 
+def _failures(answers: dict) -> str:
+    failed = sum(count for answer, count in answers.items() if not answer.startswith("2"))
+    return f" ({failed} failed)" if failed else ""
+
+
 def _reminders(report: dict) -> list[str]:
     lines = [
-        "| due reminders | queued in s | delivered in s | mails /s | ms a mail | twice "
-        "| not sent |",
-        "|---|---|---|---|---|---|---|",
+        "| due reminders | queued in s | delivered in s | mails /s | ms a mail "
+        "| workers' CPU ms a mail | twice | not sent |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for count, figures in report["reminders"].get("counts", {}).items():
+    for run in report["reminders"]["runs"]:
+        delivered = run["deliver_s"] if run["completed"] else f"cut short ({run['deliver_s']})"
         lines.append(
             _row(
                 [
-                    count,
-                    figures.get("queue_s"),
-                    figures.get("deliver_s"),
-                    figures.get("mails_per_s"),
-                    figures.get("ms_per_mail"),
-                    figures.get("duplicates"),
-                    figures.get("not_sent"),
+                    run["count"],
+                    run["queue_s"],
+                    delivered,
+                    run["mails_per_s"],
+                    run["ms_per_mail"],
+                    run["worker_cpu_ms_per_message"],
+                    run["duplicates"],
+                    run["not_sent"],
                 ]
             )
         )
-    return lines
+    return [
+        report["reminders"]["scenario"] + ".",
+        "",
+        *lines,
+        "",
+        "Cost per mail as the count grows (ms): "
+        + json.dumps(report["reminders"]["linearity"]["delivery_ms_per_message"]),
+    ]
 
 
 def _history(path) -> list[str]:
