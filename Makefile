@@ -9,7 +9,7 @@ NPM_INSTALLED := node_modules/.installed
 # Where `make demo` serves; e.g. `make demo DEMO_PORT=127.0.0.1:8123`.
 DEMO_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-demo demo test lint
+.PHONY: install install-demo demo test lint bench
 
 # What the demo needs and no more: the app's Python packages, its translations and the
 # QR reader the camera pages serve from node_modules (package.json "dependencies").
@@ -62,3 +62,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+# bench/run.py on this machine's PostgreSQL and Redis: about 30 minutes; writes BENCHMARKS.md.
+bench: install
+	$(PYTHON) bench/run.py $(BENCH_ARGS)

@@ -185,8 +185,7 @@ def render(report: dict, *, history_path) -> str:
         "## How to reproduce",
         "",
         "```sh",
-        "make install                      # the dev dependencies include the load generator",
-        ".venv/bin/python bench/run.py     # about 30 minutes; writes this file",
+        "make bench      # installs, then runs bench/run.py: about 30 minutes; writes this file",
         "```",
         "",
         "It re-creates the scratch database `expo_bench` (`BENCH_DATABASE_URL`) and uses Redis "
