@@ -60,20 +60,28 @@ MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(\S+)", re.IGNORECASE | re.MULTILIN
 
 
 class CountingHandler:
-    """aiosmtpd handler that keeps counts only: per Message-ID and per recipient."""
+    """aiosmtpd handler that keeps counts only: per Message-ID and per recipient.
+
+    It runs in aiosmtpd's thread while `stats` answers in the main one, so the figures
+    `stats` reads are kept as plain numbers, never by iterating the counters.
+    """
 
     def __init__(self):
         self.by_id: Counter = Counter()
         self.by_recipient: Counter = Counter()
+        self.duplicate_ids = self.repeated_recipients = 0
         self.total = 0
         self.first_at = self.last_at = None
 
     async def handle_DATA(self, server, session, envelope):
         headers = envelope.content.split(b"\r\n\r\n", 1)[0]
         found = MESSAGE_ID.search(headers)
-        self.by_id[found.group(1).decode() if found else f"none-{self.total}"] += 1
+        message_id = found.group(1).decode() if found else f"none-{self.total}"
+        self.by_id[message_id] += 1
+        self.duplicate_ids += self.by_id[message_id] == 2
         for recipient in envelope.rcpt_tos:
             self.by_recipient[recipient.lower()] += 1
+            self.repeated_recipients += self.by_recipient[recipient.lower()] == 2
         self.total += 1
         self.last_at = time.time()
         self.first_at = self.first_at or self.last_at
@@ -83,9 +91,9 @@ class CountingHandler:
         return {
             "received": self.total,
             "unique_message_ids": len(self.by_id),
-            "duplicate_message_ids": sum(1 for n in self.by_id.values() if n > 1),
+            "duplicate_message_ids": self.duplicate_ids,
             "extra_copies": self.total - len(self.by_id),
-            "recipients_more_than_once": sum(1 for n in self.by_recipient.values() if n > 1),
+            "recipients_more_than_once": self.repeated_recipients,
             "first_at": self.first_at,
             "last_at": self.last_at,
         }

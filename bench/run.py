@@ -284,6 +284,7 @@ def main():
     if "layouts" in parts:
         report["layouts"] = layouts(rush, tokens, codes, max(5, seconds // 2))
     report["correctness"] = correctness(rush)
+    save("run", report)  # kept should what follows fail
     if "reminders" in parts:
         # A process of its own: its Django settings (broker, mail server) are not ours.
         counts = options.reminders or ("2000" if options.quick else "10000,100000")
