@@ -65,10 +65,10 @@ def _tokens_with_groups(token_key: str) -> dict[AuthToken, set[str]]:
 
 class TokenAuthentication(auth.TokenAuthentication):
     def authenticate_credentials(self, token: bytes):
-        token = token.decode()
         try:
+            token = token.decode()
             digest = hash_token(token)
-        except (TypeError, binascii.Error):
+        except (UnicodeDecodeError, TypeError, binascii.Error):
             raise AuthenticationFailed(_("Invalid token.")) from None
         candidates = _tokens_with_groups(token[: CONSTANTS.TOKEN_KEY_LENGTH])
         for auth_token, groups in candidates.items():

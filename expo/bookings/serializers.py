@@ -4,6 +4,7 @@ from rest_framework import serializers
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.bookings.selectors import waitlist_position
 from expo.bookings.ticket_codes import ticket_code_sign
+from expo.core.queries import ID_MAX
 from expo.events.models import Session
 from expo.events.serializers import VenueRefSerializer
 
@@ -14,7 +15,7 @@ class AttendeeInputSerializer(serializers.Serializer):
 
 
 class BookingCreateInputSerializer(serializers.Serializer):
-    session = serializers.IntegerField(min_value=1)
+    session = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     party_size = serializers.IntegerField(min_value=1, max_value=100)
     attendees = AttendeeInputSerializer(many=True, required=False, default=list)
 

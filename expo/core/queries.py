@@ -14,6 +14,10 @@ from functools import cached_property
 from django.db import connection
 from django.db.models import Model
 
+# The largest primary key a table holds (BigAutoField). An id beyond it in a request is
+# refused as invalid input: SQLite cannot even take it as a query parameter.
+ID_MAX = 2**63 - 1
+
 
 class ModelColumns:
     def __init__(self, *parts: tuple[type[Model], str, Sequence[str] | None]):

@@ -15,6 +15,7 @@ from expo.bookings.models import Ticket
 from expo.bookings.ticket_codes import public_keys, ticket_code_sign
 from expo.core.exceptions import NotFound
 from expo.core.permissions import IsGateStaff
+from expo.core.queries import ID_MAX
 from expo.events.models import Entrance, Venue
 from expo.scanning import services as scanning
 from expo.scanning.models import Scan
@@ -25,7 +26,7 @@ SCANNED_AT_UNTIL = datetime(3000, 1, 1, tzinfo=UTC)
 
 class ScanInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=1000, trim_whitespace=False)
-    entrance = serializers.IntegerField(min_value=1)
+    entrance = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     direction = serializers.ChoiceField(choices=Scan.Direction.choices)
     nonce = serializers.RegexField(r"^[A-Za-z0-9_.:-]{8,64}$")
     scanned_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -208,7 +209,7 @@ class WalkInSessionSerializer(serializers.Serializer):
 
 
 class WalkInInputSerializer(serializers.Serializer):
-    session = serializers.IntegerField(min_value=1)
+    session = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
@@ -274,7 +275,7 @@ class EntranceWalkInsApi(APIView):
 
 
 class GateBookingQuerySerializer(serializers.Serializer):
-    entrance = serializers.IntegerField(min_value=1)
+    entrance = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class GateTicketSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.test import Client, override_settings
+from rest_framework.test import APIClient
 
 from expo.bookings.models import Booking
 from expo.exhibitors.models import Membership
@@ -211,3 +212,27 @@ def test_asking_for_html_or_the_browsable_api_is_not_html():
         Client().get("/api/v1/sessions/999999/", HTTP_ACCEPT="text/html"), 406, "not_acceptable"
     )
     assert_contract_error(Client().get("/api/v1/sessions/", {"format": "api"}), 404, "not_found")
+
+
+def test_an_id_beyond_any_table_is_invalid_input_not_a_crash(visitor_api, gate_staff):
+    """SQLite cannot take an integer over 2**63 - 1 even as a query parameter."""
+    booking = visitor_api.post(
+        "/api/v1/bookings/", {"session": 2**64, "party_size": 1}, format="json"
+    )
+    gate = APIClient()
+    gate.force_authenticate(gate_staff)
+    scan = gate.post(
+        "/api/v1/scans/",
+        {"code": "X", "entrance": 2**64, "direction": "in", "nonce": "abcdefgh12"},
+        format="json",
+    )
+    for response, field in ((booking, "session"), (scan, "entrance")):
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid"
+        assert field in response.json()["fields"]
+
+
+def test_a_token_that_is_not_utf8_is_refused_as_a_bad_token():
+    response = APIClient(HTTP_AUTHORIZATION="Token \u00ff\u00feabc").get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
