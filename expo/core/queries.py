@@ -1,18 +1,19 @@
-"""Hand-written SELECTs for the hottest reads, loaded as the ORM would load them.
+"""Hand-written SQL for the hottest reads and writes, with the ORM's own conversions.
 
 On a booking or a scan the ORM spent more CPU building and loading a query than the
 database spent answering it (bench/profile_hot_paths.py). `ModelColumns` names some
 fields of several models for one SELECT written by hand, and turns a result row back
 into model instances, with each value converted as the ORM converts it on this database
 (SQLite's text times, its 0/1 booleans). Fields not read load on access, as with
-`.only()`.
+`.only()`. `rows_insert` writes new instances with one INSERT whose text is built once.
 """
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.constants import OnConflict
 
 # The largest primary key a table holds (BigAutoField). An id beyond it in a request is
 # refused as invalid input: SQLite cannot even take it as a query parameter.
@@ -77,3 +78,49 @@ class ModelColumns:
                 None if primary_key is None else model.from_db(connection.alias, names, own)
             )
         return found
+
+
+@cache
+def _insert_statement(model: type[Model], rows: int, ignore_conflicts: bool):
+    """The INSERT's text, the fields it writes in order, and whether it returns ids."""
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+    quote, ops = connection.ops.quote_name, connection.ops
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    parts = [
+        ops.insert_statement(on_conflict=on_conflict),
+        quote(meta.db_table),
+        "(" + ", ".join(quote(field.column) for field in fields) + ")",
+        "VALUES",
+        ", ".join([row] * rows),
+        ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
+    ]
+    returning = meta.auto_field is not None and not ignore_conflicts  # a skipped row
+    if returning:  # would shift the ids
+        parts.append(f"RETURNING {quote(meta.auto_field.column)}")
+    return " ".join(part for part in parts if part), fields, returning
+
+
+def rows_insert(instances: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
+    """INSERT new instances of one model in one statement, as `bulk_create` would.
+
+    Values are prepared by each field as the ORM prepares them (defaults, `auto_now_add`,
+    JSON, this database's time format); the instances get their ids, except with
+    `ignore_conflicts`, where a row the database skipped has none. No signals are sent.
+    """
+    statement, fields, returning = _insert_statement(
+        type(instances[0]), len(instances), ignore_conflicts
+    )
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for instance in instances
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        ids = cursor.fetchall() if returning else [(instance.pk,) for instance in instances]
+    for instance, (primary_key,) in zip(instances, ids, strict=True):
+        instance.pk = primary_key
+        instance._state.adding = False
+        instance._state.db = connection.alias

@@ -19,6 +19,7 @@ from expo.accounts.signals import (
     PASSWORD_RESET,
     REGISTRATION_ATTEMPT,
 )
+from expo.core.queries import rows_insert
 from expo.notifications.models import Notification
 from expo.notifications.publisher import Publisher
 
@@ -117,7 +118,7 @@ def notifications_add(
     ]
     if not rows:
         return
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    rows_insert(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]
     transaction.on_commit(lambda: publisher.publish(keys))
 

@@ -54,6 +54,18 @@ def test_the_caller_does_not_wait_and_keys_that_gather_go_as_one_batch(not_eager
     assert len(recorder.calls) <= 2  # the first key, then all that gathered behind it
 
 
+def test_keys_that_commit_soon_after_a_first_one_wait_for_its_hand_off(not_eager):
+    """Bookings a few milliseconds apart cost one publish, not one each."""
+    recorder = Recorder()
+    publisher = Publisher(hand_on=recorder, gather_seconds=1.0)
+    for number in range(1, 6):
+        publisher.publish([f"booking:{number}:booking_confirmed"])
+    publisher.flush()
+    assert recorder.calls == [
+        ("outbox-publisher", [f"booking:{n}:booking_confirmed" for n in range(1, 6)])
+    ]
+
+
 def test_eager_mode_hands_keys_on_at_once_in_the_caller():
     recorder = Recorder()
     Publisher(hand_on=recorder).publish(["booking:7:booking_confirmed"])
