@@ -19,7 +19,11 @@ elif env.int("DATABASE_POOL_SIZE", default=0):
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Off: checking a reused connection is a `SELECT 1` before every request's first
+    # query, a tenth of a scan's statements. A connection that died with its server
+    # (a restart, a failover) fails one request per process with the API's 503 instead,
+    # and Django replaces it (tests/faults: PostgreSQL stopped while visitors book).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Redis ----------------------------------------------------------------

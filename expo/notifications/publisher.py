@@ -4,9 +4,10 @@ A booking's answer used to wait while its confirmation's task went to the broker
 Celery publish costs about a millisecond of CPU and a round trip to Redis per booking
 (bench/profile_hot_paths.py), and seconds of retries when Redis is away. Now the
 request only drops the committed rows' keys in a queue; one thread per process hands
-them on, as many as gather in GATHER_SECONDS after the first into one call of
-`notifications_queue`, so a rush costs one publish per batch rather than one per booking
-(each publish is about half a millisecond of CPU; a confirmation waits 0.1 s longer).
+them on, GATHER_SECONDS after the first arrived, as many as have gathered by then in one
+call of `notifications_queue`: a rush costs one publish per batch rather than one per
+booking (each publish is about half a millisecond of CPU), and a confirmation leaves at
+most a quarter of a second later.
 
 Nothing that matters can be lost (docs/architecture.md, invariant 4): the rows are
 committed before their keys get here, and a key that dies with its process (a crash, a
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 # At most this many keys in one hand-off; `notifications_queue` splits them into tasks.
 BATCH_LIMIT = 500
 # How long the thread waits after a first key for others to join its hand-off.
-GATHER_SECONDS = 0.1
+GATHER_SECONDS = 0.25
 
 
 class Publisher:
@@ -41,6 +42,7 @@ class Publisher:
         self._hand_on = hand_on
         self._gather_seconds = gather_seconds
         self._keys: queue.Queue = queue.Queue()
+        self._arrived = threading.Event()  # set when keys wait for the thread
         self._started_in: int | None = None  # the process whose thread is running
         self._lock = threading.Lock()
 
@@ -52,10 +54,11 @@ class Publisher:
         if self._started_in != os.getpid():  # first use, or first in a forked child
             self._start()
         self._keys.put(keys)
+        self._arrived.set()
 
     def drain(self) -> None:
         """Hand on every key waiting, in the calling thread (at exit)."""
-        while self._hand_on_next(gather_seconds=None):
+        while self._hand_on_next():
             pass
 
     def flush(self) -> None:
@@ -68,29 +71,32 @@ class Publisher:
             if self._started_in == os.getpid():
                 return
             self._keys = queue.Queue()  # a forked child does not inherit the thread
+            self._arrived = threading.Event()
             threading.Thread(target=self._run, name="outbox-publisher", daemon=True).start()
             atexit.register(self.drain)
             self._started_in = os.getpid()
 
     def _run(self) -> None:
         while True:
-            self._hand_on_next(gather_seconds=self._gather_seconds)
+            self._arrived.wait()
+            # Meanwhile the keys stay in the queue, where an exiting process's `drain`
+            # finds them.
+            time.sleep(self._gather_seconds)
+            self._arrived.clear()
+            while self._hand_on_next():
+                pass
 
-    def _hand_on_next(self, *, gather_seconds: float | None) -> bool:
+    def _hand_on_next(self) -> bool:
         """Hand on the keys waiting, at most BATCH_LIMIT; False when there were none.
 
-        With `gather_seconds`, waits for a first key, then that long for more; with None,
-        takes only what is already there. The queue counts keys done only once handed
-        on, so `flush` also waits for a hand-off under way.
+        The queue counts keys done only once handed on, so `flush` also waits for a
+        hand-off under way.
         """
         batch: list[str] = []
         taken = 0
         try:
-            batch += self._keys.get(block=gather_seconds is not None)
-            taken += 1
-            until = time.monotonic() + (gather_seconds or 0)
             while len(batch) < BATCH_LIMIT:
-                batch += self._keys.get(timeout=max(until - time.monotonic(), 0))
+                batch += self._keys.get_nowait()
                 taken += 1
         except queue.Empty:
             pass

@@ -73,6 +73,28 @@ def test_eager_mode_hands_keys_on_at_once_in_the_caller():
     assert recorder.calls == [(caller, ["booking:7:booking_confirmed"])]
 
 
+def test_a_process_that_exits_while_keys_gather_hands_them_on(tmp_path):
+    out = tmp_path / "handed.txt"
+    script = textwrap.dedent(
+        f"""
+        from celery import Celery
+        from expo.notifications.publisher import Publisher
+
+        Celery().set_current()  # not eager: a broker would take the tasks
+
+        def hand_on(keys):
+            with open({str(out)!r}, "a") as file:
+                file.write(",".join(keys) + "\\n")
+
+        publisher = Publisher(hand_on=hand_on, gather_seconds=3600)
+        publisher.publish(["first"])
+        publisher.publish(["second"])
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60, cwd=ROOT)
+    assert out.read_text().split() == ["first,second"]
+
+
 def test_a_process_that_exits_hands_on_what_is_still_waiting(tmp_path):
     """The thread is held busy; at exit, the keys queued behind it still go out."""
     out = tmp_path / "handed.txt"
