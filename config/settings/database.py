@@ -24,6 +24,16 @@ else:
     # (a restart, a failover) fails one request per process with the API's 503 instead,
     # and Django replaces it (tests/faults: PostgreSQL stopped while visitors book).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Parameters bound by the server, and a statement run a few times on a connection
+    # prepared there (psycopg's threshold): PostgreSQL then parses and plans it once, not
+    # on every request. That was a third of its CPU on a booking (BENCHMARKS.md).
+    # Behind a pooler in transaction mode (PgBouncer before 1.21) set it to 0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Redis ----------------------------------------------------------------

@@ -502,3 +502,33 @@ def test_a_connection_pool_lends_a_few_connections_to_many_requests():
     backends, pool_module = said["backends"], said["pool"]
     assert 1 <= int(backends) <= 3  # 200 requests on 8 threads, never more than 3 connections
     assert pool_module.startswith("psycopg_pool")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(("setting", "prepared"), [(None, True), ("0", False)])
+def test_statements_a_connection_repeats_are_prepared_on_the_server(setting, prepared):
+    """PostgreSQL plans a repeated statement once per connection, unless turned off for a
+    pooler in transaction mode (DATABASE_PREPARED_STATEMENTS=0)."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    script = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    for number in range(10):\n"
+        "        cursor.execute('SELECT %s + 1', [number])\n"
+        "    cursor.execute('SELECT count(*) FROM pg_prepared_statements')\n"
+        "    print('prepared', cursor.fetchone()[0])\n"
+    )
+    env = {"DATABASE_PREPARED_STATEMENTS": setting} if setting is not None else {}
+    result = _manage(
+        Path(database["NAME"]), "shell", "-c", script, DATABASE_URL=url, SECRET_KEY="x" * 50, **env
+    )
+    assert result.returncode == 0, result.stderr
+    count = int(result.stdout.split("prepared", 1)[1].split()[0])
+    assert (count > 0) is prepared
