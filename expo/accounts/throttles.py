@@ -16,10 +16,13 @@ With the cache (Redis) unreachable the limits let requests through (expo/core/th
 import hashlib
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from expo.core.network import ClientIpThrottleMixin
-from expo.core.throttling import FailOpenThrottleMixin
+from expo.core.throttling import (
+    FailOpenThrottleMixin,
+    FixedWindowRateThrottle,
+    ScopedFixedWindowRateThrottle,
+)
 
 
 class _RatesFromSettings(ClientIpThrottleMixin):
@@ -28,41 +31,18 @@ class _RatesFromSettings(ClientIpThrottleMixin):
         return api_settings.DEFAULT_THROTTLE_RATES
 
 
-class RegisterThrottle(FailOpenThrottleMixin, _RatesFromSettings, ScopedRateThrottle):
+class RegisterThrottle(FailOpenThrottleMixin, _RatesFromSettings, ScopedFixedWindowRateThrottle):
     """Sign-ups per client address, at the rate of the view's ``throttle_scope``."""
 
 
-class _LoginThrottle(_RatesFromSettings, SimpleRateThrottle):
-    """A fixed-window counter under the "login" rate.
-
-    Password guessing comes in parallel bursts. DRF's sliding window reads the history,
-    then writes it back, so a burst of simultaneous attempts all see the same count and
-    all pass. Here each attempt is one atomic ``cache.incr`` (Redis INCR), so no more than
-    the rate ever get through in a window, however many arrive at once. Every attempt
-    counts, successful or not: otherwise an attacker could reset the address's count by
-    logging in to their own account in between guesses.
+class _LoginThrottle(_RatesFromSettings, FixedWindowRateThrottle):
+    """Log-in attempts under the "login" rate, each counted atomically: password guessing
+    comes in parallel bursts (expo/core/throttling.py). Every attempt counts, successful
+    or not: otherwise an attacker could reset the address's count by logging in to their
+    own account in between guesses.
     """
 
     scope = "login"
-
-    def allow_request(self, request, view):
-        key = self.get_cache_key(request, view)
-        if key is None:
-            return True
-        now = self.timer()
-        window = int(now // self.duration)
-        bucket = f"{key}_{window}"
-        self.cache.add(bucket, 0, timeout=self.duration + 1)
-        try:
-            attempts = self.cache.incr(bucket)
-        except ValueError:  # the bucket expired between add and incr
-            self.cache.set(bucket, 1, timeout=self.duration + 1)
-            attempts = 1
-        self.wait_seconds = (window + 1) * self.duration - now
-        return attempts <= self.num_requests
-
-    def wait(self):
-        return self.wait_seconds
 
 
 class LoginPerAddressThrottle(FailOpenThrottleMixin, _LoginThrottle):

@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from expo.accounts.selectors import user_get_by_calendar_token
@@ -27,7 +26,7 @@ from expo.core.exceptions import InvalidInput, NotFound
 from expo.core.negotiation import ErrorsAsJsonNegotiation
 from expo.core.network import ClientIpThrottleMixin
 from expo.core.permissions import IsVisitor, is_expo_staff
-from expo.core.throttling import FailOpenThrottleMixin
+from expo.core.throttling import FailOpenThrottleMixin, ScopedFixedWindowRateThrottle
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -37,7 +36,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class BookingWriteThrottle(FailOpenThrottleMixin, ClientIpThrottleMixin, ScopedRateThrottle):
+class BookingWriteThrottle(
+    FailOpenThrottleMixin, ClientIpThrottleMixin, ScopedFixedWindowRateThrottle
+):
     """Limits booking attempts per user; reading one's bookings is not limited."""
 
     scope_attr = "throttle_scope"
