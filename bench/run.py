@@ -97,15 +97,21 @@ def booking(port, rush, tokens, seconds: int) -> dict:
                 seconds=seconds,
                 next_request=_booking_requests(rush, tokens, spread=spread),
             )
-            sql = raw_sql.pgbench(
-                raw_sql.BOOKING,
-                clients=clients,
-                seconds=seconds,
+            transaction = {
+                "clients": clients,
+                "seconds": seconds,
                 **sql_users,
-                first_session=sessions[0],
-                last_session=sessions[1],
-            )
+                "first_session": sessions[0],
+                "last_session": sessions[1],
+            }
+            sql = raw_sql.pgbench(raw_sql.BOOKING, **transaction)
             figures[f"{name}_{clients}"] = _beside(http, sql)
+            if clients == 16:  # beside raw SQL planned once, as the product's statements are
+                prepared = raw_sql.pgbench(raw_sql.BOOKING, protocol="prepared", **transaction)
+                figures[f"{name}_{clients}"]["raw_sql_prepared"] = prepared
+                figures[f"{name}_{clients}"]["ratio_prepared"] = round(
+                    http["per_s"] / prepared["per_s"], 3
+                )
     print("flash crowd: 500 visitors at once on 100 seats ...", flush=True)
     crowd_tokens = [next(tokens) for _ in range(500)]
     figures["flash_crowd"] = load.burst(

@@ -12,8 +12,8 @@ class DatabaseUnavailableMiddleware:
 
     JSON in the contract's shape under ``/api/`` (views outside DRF; DRF's own go through
     `expo.core.exceptions.api_exception_handler`), a short page in the visitor's language
-    elsewhere. Django's persistent connection is dropped at the end of such a request
-    (CONN_HEALTH_CHECKS), so the next request after the database is back succeeds.
+    elsewhere. Django checks a connection that raised and drops it at the end of such a
+    request, so the next request after the database is back succeeds.
     """
 
     def __init__(self, get_response):
