@@ -106,8 +106,8 @@ def rows_insert(instances: Sequence[Model], *, ignore_conflicts: bool = False) -
     """INSERT new instances of one model in one statement, as `bulk_create` would.
 
     Values are prepared by each field as the ORM prepares them (defaults, `auto_now_add`,
-    JSON, this database's time format); the instances get their ids, except with
-    `ignore_conflicts`, where a row the database skipped has none. No signals are sent.
+    JSON, this database's time format). The instances get their ids, except with
+    `ignore_conflicts` (a skipped row would shift them). No signals are sent.
     """
     statement, fields, returning = _insert_statement(
         type(instances[0]), len(instances), ignore_conflicts
