@@ -45,7 +45,8 @@ class ModelColumns:
 
     @cached_property
     def _converters(self) -> list[tuple]:
-        converters = []
+        """(position, column, functions) of each value this database needs converted."""
+        converters, position = [], 0
         for _model, alias, fields in self.parts:
             for field in fields:
                 column = field.get_col(alias)
@@ -53,29 +54,40 @@ class ModelColumns:
                     *connection.ops.get_db_converters(column),
                     *column.get_db_converters(connection),
                 ]
-                converters.append((column, functions))
+                if functions:
+                    converters.append((position, column, functions))
+                position += 1
         return converters
+
+    @cached_property
+    def _layout(self) -> list[tuple]:
+        """(model, alias, its first and past-last position, attribute names, pk's index)."""
+        layout, start = [], 0
+        for model, alias, fields in self.parts:
+            names = [field.attname for field in fields]
+            pk_index = names.index(model._meta.pk.attname)
+            layout.append((model, alias, start, start + len(fields), names, pk_index))
+            start += len(fields)
+        return layout
 
     @property
     def width(self) -> int:
-        return len(self._converters)
+        return self._layout[-1][3]
 
     def instances(self, row: Sequence) -> dict[str, Model | None]:
         """By alias, each model's instance from the row's first `width` values; None
         where the primary key is NULL (its LEFT JOIN found nothing)."""
-        values = []
-        for value, (column, functions) in zip(row, self._converters, strict=False):
+        values = list(row[: self.width])
+        for position, column, functions in self._converters:
+            value = values[position]
             for function in functions:
                 value = function(value, column, connection)
-            values.append(value)
-        found, start = {}, 0
-        for model, alias, fields in self.parts:
-            own = values[start : start + len(fields)]
-            start += len(fields)
-            names = [field.attname for field in fields]
-            primary_key = own[names.index(model._meta.pk.attname)]
+            values[position] = value
+        found = {}
+        for model, alias, start, end, names, pk_index in self._layout:
+            own = values[start:end]
             found[alias] = (
-                None if primary_key is None else model.from_db(connection.alias, names, own)
+                None if own[pk_index] is None else model.from_db(connection.alias, names, own)
             )
         return found
 
