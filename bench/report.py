@@ -48,9 +48,9 @@ def _booking(report: dict) -> list[str]:
                     http["per_s"],
                     *_latency(http),
                     round(entry["raw_sql"]["per_s"]),
-                    f"{entry['ratio']:.0%}",
+                    f"{entry['ratio']:.1%}",
                     round(entry["raw_sql_prepared"]["per_s"]) if "ratio_prepared" in entry else "–",
-                    f"{entry['ratio_prepared']:.0%}" if "ratio_prepared" in entry else "–",
+                    f"{entry['ratio_prepared']:.1%}" if "ratio_prepared" in entry else "–",
                     _answers(http["answers"]),
                 ]
             )
@@ -80,7 +80,7 @@ def _scans(report: dict) -> list[str]:
                 flat["http"]["per_s"],
                 *_latency(flat["http"]),
                 round(flat["raw_sql"]["per_s"]),
-                f"{flat['ratio']:.0%}",
+                f"{flat['ratio']:.1%}",
                 _answers(flat["http"]["answers"]),
             ]
         ),
@@ -166,9 +166,9 @@ def _history(path) -> list[str]:
                     entry["label"],
                     entry["date"],
                     f"{hot.get('per_s', '–')}, {hot.get('p99_ms', '–')} ms, "
-                    f"{hot.get('ratio', 0):.0%}",
+                    f"{hot.get('ratio', 0):.1%}",
                     f"{hot64.get('per_s', '–')}, {hot64.get('p99_ms', '–')} ms",
-                    f"{spread.get('ratio', 0):.0%}",
+                    f"{spread.get('ratio', 0):.1%}",
                     f"{scan.get('per_s', '–')}, {scan.get('p99_ms', '–')} ms",
                     f"{entry.get('scans_busy_32_p99_ms', '–')} ms",
                 ]
