@@ -1,13 +1,12 @@
 """Committed outbox rows handed to Celery by a thread of their own, in batches.
 
 A booking's answer used to wait while its confirmation's task went to the broker: a
-Celery publish costs about a millisecond of CPU and a round trip to Redis per booking
+Celery publish costs about half a millisecond of CPU and a round trip to Redis per booking
 (bench/profile_hot_paths.py), and seconds of retries when Redis is away. Now the
 request only drops the committed rows' keys in a queue; one thread per process hands
 them on, GATHER_SECONDS after the first arrived, as many as have gathered by then in one
 call of `notifications_queue`: a rush costs one publish per batch rather than one per
-booking (each publish is about half a millisecond of CPU), and a confirmation leaves at
-most a quarter of a second later.
+booking, and a confirmation leaves at most a quarter of a second later.
 
 Nothing that matters can be lost (docs/architecture.md, invariant 4): the rows are
 committed before their keys get here, and a key that dies with its process (a crash, a

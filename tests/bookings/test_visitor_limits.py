@@ -82,6 +82,8 @@ def test_waitlist_joins_are_throttled_on_the_api_and_the_pages(
     # DRF's scoped throttles read their rates once, at import.
     rates = {**BookingWriteThrottle.THROTTLE_RATES, "waitlist": "2/min"}
     monkeypatch.setattr(BookingWriteThrottle, "THROTTLE_RATES", rates)
+    # One instant: a fixed window's edge between the joins would start a new count.
+    monkeypatch.setattr(BookingWriteThrottle, "timer", lambda self: 1_656_590_400.0)
     sessions = [full_session() for _ in range(4)]
 
     codes = [
