@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -38,24 +39,39 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture
-def chromium(monkeypatch):
-    """A launched browser; make pages with `browser_context(chromium, ...)`."""
+@contextmanager
+def launched_chromium(*extra_args: str):
+    """The system Chromium through Playwright's sync API, closed on the way out.
+
+    The sync API runs the caller in a greenlet with context variables of its own, so the
+    ORM calls a test makes meanwhile open database connections of their own too. They
+    are closed here: left open, they keep the test database from being dropped.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("the playwright package is not installed: pip install -e '.[dev]'")
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls a test
-    # makes between browser steps are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args]
+        )
         try:
             yield browser
         finally:
             browser.close()
+            connections.close_all()
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """A launched browser; make pages with `browser_context(chromium, ...)`."""
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls a test
+    # makes between browser steps are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with launched_chromium() as browser:
+        yield browser
 
 
 def browser_context(browser, *, viewport=PHONE, language: str = "en", **options):
@@ -141,24 +157,12 @@ def qr_video(code: str, path: Path, *, width: int = 640, height: int = 480) -> P
 @contextmanager
 def chromium_filming(video: Path):
     """A browser whose camera films `video`, camera permission granted without asking."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed: pip install -e '.[dev]'")
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
-    args = [
-        *CHROMIUM_ARGS,
+    with launched_chromium(
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
-    ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    ) as browser:
+        yield browser
 
 
 def without_native_barcode_detector(context) -> None:

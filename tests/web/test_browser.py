@@ -7,7 +7,6 @@ browser must fail the build instead of silently passing it.
 """
 
 import os
-import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,41 +16,20 @@ from django.utils import timezone
 
 from expo.bookings.models import Booking
 from expo.events.models import Session
+from tests.browser import PHONE, launched_chromium
 from tests.factories import ExpoFactory, SessionFactory, UserFactory, VenueFactory
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PASSWORD = "correct horse battery"
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def browser_page(monkeypatch):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed: pip install -e '.[dev]'")
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the test
     # makes between browser steps are still synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         context = browser.new_context(viewport=PHONE, locale="en-GB", device_scale_factor=2)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -59,7 +37,6 @@ def browser_page(monkeypatch):
             yield page
         finally:
             context.close()
-            browser.close()
 
 
 def _at(day: date, hour: int) -> datetime:

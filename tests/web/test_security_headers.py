@@ -6,7 +6,6 @@ policy refused.
 """
 
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,8 +18,8 @@ from django.utils import timezone
 
 from expo.bookings.services import booking_create
 from expo.exhibitors.services import invitation_create
+from tests.browser import launched_chromium
 from tests.factories import ExhibitorFactory, SessionFactory, UserFactory
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, _unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -114,23 +113,15 @@ def test_templates_hold_no_inline_script():
 
 @pytest.fixture
 def browser(monkeypatch):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed: pip install -e '.[dev]'")
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
     # As in tests/web/test_browser.py: the ORM calls between browser steps are synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         context = browser.new_context(locale="en-GB")
         context.set_default_timeout(15_000)
         try:
             yield context
         finally:
             context.close()
-            browser.close()
 
 
 def _watch(page) -> tuple[list[str], list[str]]:

@@ -9,8 +9,8 @@ Screenshots land in `SCREENSHOT_DIR` (default /tmp).
 import json
 import os
 import re
-import shutil
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -33,6 +33,7 @@ from expo.bookings.ticket_codes import ticket_code_sign
 from expo.events.models import Entrance
 from expo.scanning import services as scanning
 from expo.scanning.models import Scan
+from tests.browser import PHONE, launched_chromium
 from tests.factories import (
     EntranceFactory,
     ExpoFactory,
@@ -51,15 +52,6 @@ def _sync_orm_beside_playwright(monkeypatch):
 
 GATE = "/gate/"
 SERVICE_WORKER = "/gate/sw.js"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
 
 
@@ -109,29 +101,15 @@ def test_the_page_speaks_the_active_language(client, gate_staff):
 # --- In a browser ---------------------------------------------------------------------------
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def browser_context():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed: pip install -e '.[dev]'")
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         context = browser.new_context(viewport=PHONE, locale="en-GB", device_scale_factor=2)
         context.set_default_timeout(15_000)
         try:
             yield context
         finally:
             context.close()
-            browser.close()
 
 
 def _log_in(context, live_server, user) -> None:
@@ -463,6 +441,7 @@ def _gate_with_a_session_soon():
 def _open_the_gate_online(context, live_server, entrance):
     from playwright.sync_api import expect
 
+    _IN_FLIGHT[context] = _requests_in_flight(context)
     page = context.new_page()
     page.goto(live_server.url + GATE)
     _wait_for_the_service_worker(page, live_server)
@@ -470,6 +449,46 @@ def _open_the_gate_online(context, live_server, entrance):
     expect(page.locator("#entrance-name")).to_have_text(entrance.name)
     expect(page.locator("#data-status")).to_contain_text("1 session")
     return page
+
+
+_IN_FLIGHT = {}
+
+
+def _requests_in_flight(context) -> set:
+    """Requests the browser (page or service worker) has sent and not yet seen end."""
+    pending = set()
+
+    def sent(request):
+        pending.add(request)
+
+    def ended(request):
+        pending.discard(request)
+
+    context.on("request", sent)
+    context.on("requestfinished", ended)
+    context.on("requestfailed", ended)
+    return pending
+
+
+def _go_offline(context, page) -> None:
+    """Cut the network once the page is idle, then wait for what was on its way to end.
+
+    A refresh sent just before the cut would still reach the server afterwards, so
+    "nothing reached Django while offline" would be about the wrong moment.
+    """
+    from playwright.sync_api import expect
+
+    expect(page.locator("#occupancy")).to_be_visible()
+    page.wait_for_function(
+        "() => { const s = window.H22Gate.page.state;"
+        " return !s.refreshing && !s.refreshAgain && !s.syncing; }"
+    )
+    context.set_offline(True)
+    pending = _IN_FLIGHT[context]
+    deadline = time.monotonic() + 15
+    while pending and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert not pending, [request.url for request in pending]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -488,7 +507,7 @@ def test_a_gate_reloaded_without_network_still_opens_and_scans(live_server, brow
     _log_in(context, live_server, UserFactory(role="gate_staff"))
     page = _open_the_gate_online(context, live_server, entrance)
 
-    context.set_offline(True)
+    _go_offline(context, page)
     expect(page.locator("#offline-banner")).to_be_visible()
     with _requests_to_the_server() as asked:
         response = page.reload()
@@ -544,7 +563,7 @@ def test_a_gate_whose_login_ran_out_offline_is_sent_to_log_in(live_server, brows
     _log_in(context, live_server, gate_staff)
     page = _open_the_gate_online(context, live_server, entrance)
 
-    context.set_offline(True)
+    _go_offline(context, page)
     expect(page.locator("#offline-banner")).to_be_visible()
     # The session ends on the server while the gate has no network.
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -579,6 +598,11 @@ def test_a_gate_whose_login_ran_out_offline_is_sent_to_log_in(live_server, brows
     )
     assert Ticket.objects.get(pk=ticket.pk).checked_in
     assert Scan.objects.get(ticket=ticket).offline
+    import sys
+
+    from django.db import connection as c
+
+    print("TEST", id(c.connection), c.connection, file=sys.stderr)
 
 
 @pytest.mark.django_db(transaction=True)
