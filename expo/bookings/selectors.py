@@ -14,7 +14,7 @@ from expo.accounts.models import User
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.bookings.ticket_codes import ticket_code_sign
 from expo.core.permissions import is_expo_staff
-from expo.core.queries import ModelColumns
+from expo.core.queries import ModelColumns, next_id_sql
 from expo.events.models import Entrance, Session, Venue
 
 # How far ahead the gate lists sessions that will take walk-ins.
@@ -197,9 +197,12 @@ _CONTEXT = ModelColumns(
 @cache
 def _queries() -> tuple[str, str]:
     table = _CONTEXT.table
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    if connection.vendor == "postgresql":
+        lock, next_booking_id = " FOR UPDATE", next_id_sql(Booking)
+    else:
+        lock, next_booking_id = "", "NULL"
     return (
-        f"SELECT is_active FROM {table(User)} WHERE id = %s{lock}",  # noqa: S608
+        f"SELECT is_active, {next_booking_id} FROM {table(User)} WHERE id = %s{lock}",  # noqa: S608
         f"SELECT {_CONTEXT.select} FROM {table(User)} u"  # noqa: S608
         f" LEFT JOIN {table(Session)} s ON s.id = %s"
         f" LEFT JOIN {table(Venue)} v ON v.id = s.venue_id"
@@ -209,17 +212,22 @@ def _queries() -> tuple[str, str]:
     )
 
 
-def visitor_row_lock(*, visitor_id: int) -> bool:
-    """Lock the visitor's row until the transaction ends; whether the account is active.
+def visitor_row_lock(*, visitor_id: int) -> int | None:
+    """Lock the visitor's row until the transaction ends; None unless the account is active.
 
     Serialises one visitor's bookings, so the per-visitor rules cannot race; other
-    visitors are not blocked. Precondition: inside a transaction.
+    visitors are not blocked. On PostgreSQL the same statement draws the id of the
+    booking that may follow (`rows_insert_together` writes it with its tickets);
+    elsewhere the answer is 0 and the booking gets its id when inserted.
+    Precondition: inside a transaction.
     """
     assert connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute(_queries()[0], [visitor_id])
         row = cursor.fetchone()
-    return bool(row and row[0])
+    if not (row and row[0]):
+        return None
+    return row[1] or 0
 
 
 def booking_context(*, visitor_id: int, session_id: int) -> BookingContext:

@@ -28,10 +28,14 @@ from expo.bookings.selectors import booking_context, visitor_row_lock, walk_ins_
 from expo.core import metrics
 from expo.core.exceptions import NotFound
 from expo.core.permissions import is_scan_only
-from expo.core.queries import rows_insert
+from expo.core.queries import Rows, rows_insert, rows_insert_together
 from expo.events.models import Session
 from expo.events.selectors import expo_day_bounds
-from expo.notifications.outbox import notifications_add
+from expo.notifications.outbox import (
+    notification_rows,
+    notifications_add,
+    notifications_written,
+)
 
 # Unambiguous on paper and over the phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -114,15 +118,18 @@ def _check_booking_window(session: Session, now: datetime) -> None:
         raise errors.BookingClosed(extra={"reason": "closed"})
 
 
-def _lock_visitor(visitor: User) -> None:
+def _lock_visitor(visitor: User) -> int:
     """Serialise one visitor's bookings so the per-visitor rules below cannot race.
 
+    Returns the id drawn for a booking on PostgreSQL, else 0 (`visitor_row_lock`).
     Precondition: inside a transaction. Other visitors are not blocked.
     """
     if is_scan_only(visitor):
         raise PermissionDenied()  # gate accounts scan and nothing else, on every path
-    if not visitor_row_lock(visitor_id=visitor.pk):
+    booking_id = visitor_row_lock(visitor_id=visitor.pk)
+    if booking_id is None:
         raise PermissionDenied()  # erased or deactivated since the request was authenticated
+    return booking_id
 
 
 def _check_visitor_may_book(visitor: User, session: Session) -> None:
@@ -172,12 +179,14 @@ def _take_seats(session: Session, seats: int) -> None:
     its CPU (bench/profile_hot_paths.py).
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            _take_seats_statement(), [seats, session.pk, Session.Status.PUBLISHED, seats]
-        )
+        cursor.execute(*_take_seats_sql(session, seats))
         taken = cursor.rowcount
     if not taken:
         raise _sold_out(seats_left=0)
+
+
+def _take_seats_sql(session: Session, seats: int) -> tuple[str, list]:
+    return _take_seats_statement(), [seats, session.pk, Session.Status.PUBLISHED, seats]
 
 
 def _insert_booking(
@@ -187,16 +196,26 @@ def _insert_booking(
     party_size: int,
     attendees: Sequence[Attendee],
     now: datetime,
+    booking_id: int,
+    seats: int = 0,
 ) -> Booking:
-    """Booking, one ticket per seat and the confirmation, in three statements.
+    """Booking, one ticket per seat and the confirmation, and `seats` taken.
 
+    With an id drawn beforehand (`_lock_visitor` on PostgreSQL) all of it is one
+    statement; otherwise three INSERTs and the seats' UPDATE, last either way so the
+    session's row stays locked the shortest time.
     Preconditions: the caller holds the visitor's row lock (the attendee mail cap) and
     runs in `_retried_on_collision` (the reference).
     """
     booking = Booking(
-        reference=booking_reference_new(), visitor=visitor, session=session, party_size=party_size
+        pk=booking_id or None,
+        reference=booking_reference_new(),
+        visitor=visitor,
+        session=session,
+        party_size=party_size,
     )
-    rows_insert([booking])
+    if not booking_id:
+        rows_insert([booking])
     named = list(attendees)[:party_size]
     named += [Attendee()] * (party_size - len(named))
     if not named[0].name:
@@ -214,8 +233,22 @@ def _insert_booking(
         )
         for attendee in named
     ]
-    rows_insert(booking.tickets_created)
-    notifications_add(messages.BOOKING_CONFIRMED, bookings=[booking])
+    confirmation = notification_rows(messages.BOOKING_CONFIRMED, bookings=[booking])
+    if booking_id:
+        taken = rows_insert_together(
+            Rows([booking], with_pk=True),
+            Rows(booking.tickets_created),
+            Rows(confirmation, ignore_conflicts=True),
+            then=_take_seats_sql(session, seats) if seats else None,
+        )
+        if seats and not taken:
+            raise _sold_out(seats_left=0)
+    else:
+        rows_insert(booking.tickets_created)
+        rows_insert(confirmation, ignore_conflicts=True)
+        if seats:
+            _take_seats(session, seats)
+    notifications_written(confirmation)
     _count_booking_on_commit(booking)
     return booking
 
@@ -238,7 +271,7 @@ def booking_create(
     visitor's bookings (`booking_context`); the seats are taken by the last statement.
     """
     now = now or timezone.now()
-    _lock_visitor(visitor)
+    booking_id = _lock_visitor(visitor)
     context = booking_context(visitor_id=visitor.pk, session_id=session_id)
     session = context.session
     if session is None or session.status in (Session.Status.DRAFT, Session.Status.PENDING):
@@ -248,11 +281,15 @@ def booking_create(
     if session.seats_left < party_size:  # a cheap early answer; `_take_seats` decides
         raise _sold_out(seats_left=session.seats_left)
     _refuse_unless_may_book(session, context.booked)
-    booking = _insert_booking(
-        visitor=visitor, session=session, party_size=party_size, attendees=attendees, now=now
+    return _insert_booking(
+        visitor=visitor,
+        session=session,
+        party_size=party_size,
+        attendees=attendees,
+        now=now,
+        booking_id=booking_id,
+        seats=party_size,
     )
-    _take_seats(session, party_size)
-    return booking
 
 
 def booking_cancel(*, booking_id: int, by_staff: bool = False, now: datetime | None = None):
@@ -376,7 +413,7 @@ def waitlist_join(
 def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None) -> Booking:
     """Turn an open offer into a booking; the seats were held when it was offered."""
     now = now or timezone.now()
-    _lock_visitor(visitor)  # the visitor's row before the entry, as everywhere else
+    booking_id = _lock_visitor(visitor)  # the visitor's row before the entry, as everywhere
     entry = (
         WaitlistEntry.objects.select_for_update()
         .filter(pk=entry_id, visitor=visitor)
@@ -392,7 +429,12 @@ def waitlist_accept(*, entry_id: int, visitor: User, now: datetime | None = None
         raise errors.BookingClosed()
     _check_visitor_may_book(visitor, session)
     booking = _insert_booking(
-        visitor=visitor, session=session, party_size=entry.party_size, attendees=(), now=now
+        visitor=visitor,
+        session=session,
+        party_size=entry.party_size,
+        attendees=(),
+        now=now,
+        booking_id=booking_id,
     )
     entry.status = WaitlistEntry.Status.ACCEPTED
     entry.booking = booking

@@ -5,10 +5,12 @@ database spent answering it (bench/profile_hot_paths.py). `ModelColumns` names s
 fields of several models for one SELECT written by hand, and turns a result row back
 into model instances, with each value converted as the ORM converts it on this database
 (SQLite's text times, its 0/1 booleans). Fields not read load on access, as with
-`.only()`. `rows_insert` writes new instances with one INSERT whose text is built once.
+`.only()`. `rows_insert` writes new instances with one INSERT whose text is built once;
+on PostgreSQL `rows_insert_together` writes several models' rows and an UPDATE at once.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache, cached_property
 
 from django.db import connection
@@ -93,10 +95,14 @@ class ModelColumns:
 
 
 @cache
-def _insert_statement(model: type[Model], rows: int, ignore_conflicts: bool):
-    """The INSERT's text, the fields it writes in order, and whether it returns ids."""
+def _insert_statement(model: type[Model], rows: int, ignore_conflicts: bool, with_pk: bool = False):
+    """The INSERT's text, the fields it writes in order, and whether it returns ids.
+
+    `with_pk`: the rows come with their primary keys (drawn beforehand), so nothing is
+    returned.
+    """
     meta = model._meta
-    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+    fields = [field for field in meta.concrete_fields if with_pk or field is not meta.auto_field]
     quote, ops = connection.ops.quote_name, connection.ops
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -108,10 +114,26 @@ def _insert_statement(model: type[Model], rows: int, ignore_conflicts: bool):
         ", ".join([row] * rows),
         ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
     ]
-    returning = meta.auto_field is not None and not ignore_conflicts  # a skipped row
-    if returning:  # would shift the ids
+    # A skipped row would shift the ids.
+    returning = meta.auto_field is not None and not ignore_conflicts and not with_pk
+    if returning:
         parts.append(f"RETURNING {quote(meta.auto_field.column)}")
     return " ".join(part for part in parts if part), fields, returning
+
+
+def _insert_params(instances: Sequence[Model], fields) -> list:
+    return [
+        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for instance in instances
+        for field in fields
+    ]
+
+
+def _inserted(instances: Sequence[Model], ids) -> None:
+    for instance, primary_key in zip(instances, ids, strict=True):
+        instance.pk = primary_key
+        instance._state.adding = False
+        instance._state.db = connection.alias
 
 
 def rows_insert(instances: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
@@ -124,15 +146,76 @@ def rows_insert(instances: Sequence[Model], *, ignore_conflicts: bool = False) -
     statement, fields, returning = _insert_statement(
         type(instances[0]), len(instances), ignore_conflicts
     )
-    params = [
-        field.get_db_prep_save(field.pre_save(instance, True), connection)
-        for instance in instances
-        for field in fields
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        ids = cursor.fetchall() if returning else [(instance.pk,) for instance in instances]
-    for instance, (primary_key,) in zip(instances, ids, strict=True):
-        instance.pk = primary_key
-        instance._state.adding = False
-        instance._state.db = connection.alias
+        cursor.execute(statement, _insert_params(instances, fields))
+        if returning:
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            ids = [instance.pk for instance in instances]
+    _inserted(instances, ids)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """New instances of one model for `rows_insert_together`."""
+
+    instances: Sequence[Model]
+    ignore_conflicts: bool = False
+    with_pk: bool = False  # their primary keys were drawn beforehand (`next_id_sql`)
+
+
+def next_id_sql(model: type[Model]) -> str:
+    """PostgreSQL: an expression drawing the next primary key of `model`'s table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"nextval(pg_get_serial_sequence('{table}', '{model._meta.pk.column}'))"
+
+
+@cache
+def _together_statement(shapes: tuple, then: str | None) -> str:
+    """One statement: each INSERT, then `then`, as data-modifying WITH queries.
+
+    The outer SELECT reads them in that order, which is the order they run in: `then`
+    (the UPDATE that locks a contended row) runs last, and its lock is held the least.
+    The value read from an INSERT is its returned ids, or its row count (unused).
+    """
+    quote = connection.ops.quote_name
+    parts, results = [], []
+    for index, (model, rows, ignore_conflicts, with_pk) in enumerate(shapes):
+        statement, _fields, returning = _insert_statement(model, rows, ignore_conflicts, with_pk)
+        if returning:
+            column = quote(model._meta.auto_field.column)
+            results.append(f"ARRAY(SELECT {column} FROM w{index})")  # noqa: S608 - names
+        else:
+            statement += " RETURNING 1"
+            results.append(f"(SELECT count(*) FROM w{index})")  # noqa: S608 - names
+        parts.append(f"w{index} AS ({statement})")
+    if then is not None:
+        parts.append(f"u AS ({then} RETURNING 1)")
+        results.append("(SELECT count(*) FROM u)")
+    return f"WITH {', '.join(parts)} SELECT {', '.join(results)}"
+
+
+def rows_insert_together(*groups: Rows, then: tuple[str, list] | None = None) -> int:
+    """PostgreSQL: INSERT several models' rows and run `then` (an UPDATE) in one statement.
+
+    One round trip where there were one per statement. Rows are prepared as
+    `rows_insert` prepares them and get their ids; the rows `then` changed are returned.
+    A row that refers to another group's row names it by a primary key drawn beforehand:
+    the whole statement is checked against its constraints once it has run.
+    """
+    assert connection.vendor == "postgresql", "data-modifying WITH queries are PostgreSQL's"
+    shapes = tuple(
+        (type(group.instances[0]), len(group.instances), group.ignore_conflicts, group.with_pk)
+        for group in groups
+    )
+    params = []
+    for group, shape in zip(groups, shapes, strict=True):
+        params += _insert_params(group.instances, _insert_statement(*shape)[1])
+    then_sql, then_params = then if then is not None else (None, [])
+    with connection.cursor() as cursor:
+        cursor.execute(_together_statement(shapes, then_sql), params + list(then_params))
+        row = cursor.fetchone()
+    for group, shape, written in zip(groups, shapes, row, strict=False):
+        returning = _insert_statement(*shape)[2]
+        _inserted(group.instances, written if returning else [i.pk for i in group.instances])
+    return row[-1] if then is not None else 0

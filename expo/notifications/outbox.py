@@ -102,8 +102,25 @@ def notifications_add(
     rows commit (or vanish) with it. A message recorded twice stays one row. The
     bookings and waitlist entries are the bookings app's; `kind` is one it registered.
     """
+    rows = notification_rows(
+        kind, bookings=bookings, waitlist_entries=waitlist_entries, suffix=suffix
+    )
+    if rows:
+        rows_insert(rows, ignore_conflicts=True)
+        notifications_written(rows)
+
+
+def notification_rows(
+    kind: str,
+    *,
+    bookings: Iterable = (),
+    waitlist_entries: Iterable = (),
+    suffix: str = "",
+) -> list[Notification]:
+    """The rows `notifications_add` writes, for a caller that writes them with its own
+    rows in one statement (conflicts ignored), then calls `notifications_written`."""
     assert connection.in_atomic_block, "outbox rows must be written in the change's transaction"
-    rows = [
+    return [
         Notification(
             key=notification_key(kind, booking=booking, suffix=suffix), kind=kind, booking=booking
         )
@@ -116,9 +133,10 @@ def notifications_add(
         )
         for entry in waitlist_entries
     ]
-    if not rows:
-        return
-    rows_insert(rows, ignore_conflicts=True)
+
+
+def notifications_written(rows: list[Notification]) -> None:
+    """Publish the rows once the transaction that wrote them commits."""
     keys = [row.key for row in rows]
     transaction.on_commit(lambda: publisher.publish(keys))
 
