@@ -214,8 +214,8 @@ def rows_insert_together(*groups: Rows, then: tuple[str, list] | None = None) ->
     then_sql, then_params = then if then is not None else (None, [])
     with connection.cursor() as cursor:
         cursor.execute(_together_statement(shapes, then_sql), params + list(then_params))
-        row = cursor.fetchone()
-    for group, shape, written in zip(groups, shapes, row, strict=False):
+        *written, changed = cursor.fetchone() + ((0,) if then is None else ())
+    for group, shape, ids in zip(groups, shapes, written, strict=True):
         returning = _insert_statement(*shape)[2]
-        _inserted(group.instances, written if returning else [i.pk for i in group.instances])
-    return row[-1] if then is not None else 0
+        _inserted(group.instances, ids if returning else [i.pk for i in group.instances])
+    return changed

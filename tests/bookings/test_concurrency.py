@@ -9,6 +9,7 @@ import pytest
 from expo.bookings import errors, services
 from expo.bookings.models import Booking, Ticket, WaitlistEntry
 from expo.events.models import Session
+from expo.notifications.models import Notification
 from tests.bookings.race import race
 from tests.conftest import client_for
 from tests.factories import SessionFactory, UserFactory
@@ -35,6 +36,8 @@ def test_200_visitors_race_for_50_seats():
     assert session.seats_taken == 50
     assert Booking.objects.filter(session=session, status="confirmed").count() == 50
     assert Ticket.objects.filter(session=session).count() == 50
+    # A loser's rows, written in the statement whose seat UPDATE found no seat, rolled back.
+    assert Notification.objects.filter(booking__session=session).count() == 50
 
 
 def test_mixed_party_sizes_never_exceed_capacity():
